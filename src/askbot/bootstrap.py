@@ -1,0 +1,43 @@
+"""Opening the configured database, filling an empty one from the fact files on first use."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from pathlib import Path
+
+from askbot.config import Settings
+from askbot.curation import apply_import, plan_import
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+from askbot.store import Actor, Store
+
+log = logging.getLogger(__name__)
+
+
+def cli_actor() -> Actor:
+    """The person running a CLI command, as recorded in revisions and the audit log."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(name=f"cli:{user}")
+
+
+def facts_dir(settings: Settings) -> Path:
+    return settings.facts_dir or bundled_facts_dir()
+
+
+async def open_store(settings: Settings) -> Store:
+    """The store at the configured path; an empty one is filled from the fact files first."""
+    store = await Store.open(settings.database_path)
+    try:
+        if await store.is_empty():
+            directory = facts_dir(settings)
+            log.info("empty database %s: loading the fact base from %s", store.path, directory)
+            incoming = load_fact_base(directory)
+            plan = plan_import(await store.load_fact_base(), incoming)
+            await apply_import(store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}")
+    except BaseException:
+        await store.close()
+        raise
+    return store

@@ -1,0 +1,231 @@
+"""``askbot``: the command-line adapter over the core. It never imports discord.py for fact work."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+from rapidfuzz import utils
+
+from askbot.answering import Answer, AnswerEngine, ListedEntry, list_entries
+from askbot.bootstrap import cli_actor, open_store
+from askbot.citations import split_paragraphs
+from askbot.config import ConfigError, Settings, load_settings
+from askbot.curation import ImportConflict, apply_import, plan_import
+from askbot.factfiles import FactBaseInvalid, load_fact_base, write_fact_base
+from askbot.models import AliasFile, Entry, Source
+from askbot.store import StoreError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+class CliError(Exception):
+    """A failure the user can fix; printed as one line, exit code attached."""
+
+    def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- ask -----------------------------------------------------------------------------------------
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        engine = AnswerEngine(await store.load_fact_base())
+        answer: Answer = engine.answer(args.question)
+        if answer.status == "no_match" and not args.no_record:
+            normalised = utils.default_process(args.question)
+            if normalised:
+                await store.record_unanswered(normalised, args.question.strip()[:500])
+    if args.json:
+        sys.stdout.write(answer.model_dump_json() + "\n")
+    else:
+        print(answer.message)
+    return EXIT_OK
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+def _load_dir(directory: str) -> Any:
+    try:
+        return load_fact_base(Path(directory), shown=directory.rstrip("/") or directory)
+    except FactBaseInvalid as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        raise CliError(f"{len(exc.errors)} problem(s) in {directory}; nothing was changed") from exc
+
+
+async def cmd_facts_validate(args: argparse.Namespace, settings: Settings) -> int:
+    fact_base = _load_dir(args.directory)
+    quotes = sum(len(e.all_citations()) for e in fact_base.entries)
+    print(
+        f"{args.directory}: OK - {len(fact_base.sources)} sources, {len(fact_base.entries)} entries,"
+        f" {quotes} quotes verified, {len(fact_base.aliases)} alias groups"
+    )
+    return EXIT_OK
+
+
+async def cmd_facts_import(args: argparse.Namespace, settings: Settings) -> int:
+    incoming = _load_dir(args.directory)
+    async with await open_store(settings) as store:
+        plan = plan_import(await store.load_fact_base(), incoming)
+        for line in plan.details():
+            print(line)
+        if plan.problems:
+            for problem in plan.problems:
+                print(problem, file=sys.stderr)
+            raise CliError(f"{len(plan.problems)} conflict(s); nothing was imported")
+        if args.dry_run:
+            print(f"dry run, would apply: {plan.summary()}")
+            return EXIT_OK
+        try:
+            await apply_import(store, plan, cli_actor(), reason=f"import from {args.directory}")
+        except (ImportConflict, StoreError) as exc:
+            raise CliError(f"{exc}") from exc
+    print(f"imported {args.directory}: {plan.summary()}")
+    return EXIT_OK
+
+
+async def cmd_facts_export(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        fact_base = await store.load_fact_base()
+    written = write_fact_base(fact_base, Path(args.directory))
+    print(f"wrote {len(written)} files to {args.directory}")
+    return EXIT_OK
+
+
+async def cmd_facts_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        listed = list_entries(await store.load_fact_base())
+    if args.json:
+        sys.stdout.write(TypeAdapter(list[ListedEntry]).dump_json(listed, indent=2).decode() + "\n")
+        return EXIT_OK
+    for entry in listed:
+        flag = " [retired]" if entry.retired else ""
+        print(f"{entry.id:40} {entry.status.value:10} {entry.question}{flag}")
+    return EXIT_OK
+
+
+async def cmd_facts_schema(args: argparse.Namespace, settings: Settings) -> int:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "askbot fact files",
+        "description": "facts/entries/*.yaml are Entry, facts/sources/*.yaml are Source, facts/aliases.yaml is AliasFile.",
+        "$defs": {},
+    }
+    for model in (Entry, Source, AliasFile):
+        part = model.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+        schema["$defs"].update(part.pop("$defs", {}))
+        schema["$defs"][model.__name__] = part
+    wanted = {"entry": "Entry", "source": "Source", "aliases": "AliasFile"}.get(args.kind)
+    if wanted:
+        schema["$ref"] = f"#/$defs/{wanted}"
+    _print_json(schema)
+    return EXIT_OK
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+
+async def cmd_sources_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        sources = await store.sources()
+    for source in sources:
+        print(f"{source.id:40} {source.kind.value:10} {source.authors}: {source.csl.title}")
+    return EXIT_OK
+
+
+async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        fact_base = await store.load_fact_base()
+    source: Source | None = next((s for s in fact_base.sources if s.id == args.source), None)
+    if source is None:
+        known = ", ".join(s.id for s in fact_base.sources)
+        raise CliError(f"unknown source '{args.source}' (known: {known})")
+    for number, paragraph in enumerate(split_paragraphs(fact_base.texts[source.text_file]), 1):
+        if source.covers(number):
+            print(f"para. {number}\n{paragraph}\n")
+    return EXIT_OK
+
+
+# --- wiring --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="askbot", description="History answers from a curated, sourced fact base.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question from the fact base")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--no-record", action="store_true", help="do not add unanswered questions to the queue")
+    ask.set_defaults(handler=cmd_ask)
+
+    facts = commands.add_parser("facts", help="validate, import, export and list the fact base")
+    facts_commands = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
+    validate = facts_commands.add_parser("validate", help="check fact files; every problem as file:line")
+    validate.add_argument("directory", nargs="?", default="facts")
+    validate.set_defaults(handler=cmd_facts_validate)
+    import_ = facts_commands.add_parser("import", help="validate, then load fact files in one transaction")
+    import_.add_argument("directory", nargs="?", default="facts")
+    import_.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    import_.set_defaults(handler=cmd_facts_import)
+    export = facts_commands.add_parser("export", help="write the database back as fact files")
+    export.add_argument("directory")
+    export.set_defaults(handler=cmd_facts_export)
+    list_ = facts_commands.add_parser("list", help="list entries")
+    list_.add_argument("--json", action="store_true")
+    list_.set_defaults(handler=cmd_facts_list)
+    schema = facts_commands.add_parser("schema", help="print the JSON Schema of the fact files")
+    schema.add_argument("kind", nargs="?", choices=["entry", "source", "aliases"], help="one file kind only")
+    schema.set_defaults(handler=cmd_facts_schema)
+
+    sources = commands.add_parser("sources", help="the source documents")
+    sources_commands = sources.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+    sources_commands.add_parser("list", help="list sources").set_defaults(handler=cmd_sources_list)
+    paragraphs = sources_commands.add_parser("paragraphs", help="print a source's numbered paragraphs")
+    paragraphs.add_argument("source")
+    paragraphs.set_defaults(handler=cmd_sources_paragraphs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"askbot: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # Commands print their results; logs are for diagnosis, so only warnings unless asked for.
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    try:
+        return asyncio.run(handler(args, settings))
+    except CliError as exc:
+        print(f"askbot: {exc}", file=sys.stderr)
+        return exc.code
+    except (FactBaseInvalid, StoreError) as exc:
+        print(f"askbot: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Configuration from ``ASKBOT_*`` environment variables (and ``.env``), validated once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "ASKBOT_"
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting, worded as one line that names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    db: Path | None = Field(default=None, description="SQLite database file (default: user data dir).")
+    facts_dir: Path | None = Field(
+        default=None, description="Fact base loaded into an empty database (default: bundled facts)."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias="DISCORD_TOKEN", description="Bot token; never logged."
+    )
+    dev_guild: int | None = Field(default=None, description="Guild id for development command sync.")
+    mod_roles: Annotated[list[str], NoDecode] = Field(
+        default=[], description="Comma-separated role ids or names allowed to curate."
+    )
+
+    @field_validator("mod_roles", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database_path(self) -> Path:
+        if self.db is not None:
+            return self.db
+        return Path(platformdirs.user_data_dir("askbot", appauthor=False)) / "askbot.db"
+
+
+def env_var_name(field: str) -> str:
+    """The environment variable that sets a field, as a user would type it."""
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    return alias if isinstance(alias, str) else f"{ENV_PREFIX}{field.upper()}"
+
+
+def load_settings() -> Settings:
+    """Read settings, or raise ConfigError naming the first bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        name = env_var_name(field) if field in Settings.model_fields else field
+        raise ConfigError(f"{name}: {first['msg']} (got {first.get('input')!r})") from exc

@@ -1,0 +1,463 @@
+"""The SQLite store: the only module that speaks SQL.
+
+One connection per process, WAL and foreign keys on, schema version in ``PRAGMA user_version``
+with ordered migrations applied on open. Every user action is one transaction; a lock keeps the
+coroutines sharing the connection from interleaving inside each other's transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from askbot.models import AliasGroup, Citation, Entry, FactBase, Position, Source
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: Sequence[str] = (
+    # 1: the initial schema
+    """
+    CREATE TABLE documents (
+        name TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        document TEXT NOT NULL REFERENCES documents(name),
+        metadata TEXT NOT NULL
+    );
+    CREATE TABLE entries (
+        id TEXT PRIMARY KEY COLLATE NOCASE,
+        question TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('settled', 'debated', 'unresolved')),
+        retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        also_asked TEXT NOT NULL,
+        people TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        related TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX entries_live_question ON entries (question COLLATE NOCASE) WHERE retired = 0;
+    CREATE TABLE positions (
+        entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        stance TEXT NOT NULL,
+        held_by TEXT NOT NULL,
+        PRIMARY KEY (entry_id, ord)
+    );
+    CREATE TABLE citations (
+        entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        position_ord INTEGER,
+        ord INTEGER NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        quote TEXT NOT NULL,
+        locator TEXT NOT NULL,
+        prefix TEXT,
+        suffix TEXT,
+        FOREIGN KEY (entry_id, position_ord) REFERENCES positions(entry_id, ord) ON DELETE CASCADE
+    );
+    CREATE INDEX citations_entry ON citations (entry_id);
+    CREATE INDEX citations_source ON citations (source_id);
+    CREATE TABLE alias_groups (
+        canonical TEXT PRIMARY KEY COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        note TEXT,
+        ord INTEGER NOT NULL
+    );
+    CREATE TABLE aliases (
+        variant TEXT PRIMARY KEY COLLATE NOCASE,
+        canonical TEXT NOT NULL REFERENCES alias_groups(canonical) ON DELETE CASCADE,
+        ord INTEGER NOT NULL
+    );
+    CREATE TABLE revisions (
+        entry_id TEXT NOT NULL REFERENCES entries(id),
+        revision INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        reason TEXT,
+        PRIMARY KEY (entry_id, revision)
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entry_id TEXT,
+        revision INTEGER,
+        reason TEXT
+    );
+    CREATE TABLE unanswered (
+        normalised TEXT PRIMARY KEY,
+        example TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_asked TEXT NOT NULL,
+        last_asked TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A store operation that cannot go ahead, worded for the person who asked for it."""
+
+
+class StaleRevision(StoreError):
+    """An entry changed since the caller read it; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: a Discord user (id and name) or a CLI user (name only)."""
+
+    name: str
+    id: str | None = None
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Async access to one askbot database."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            store = cls(connection, path)
+            await store._migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _migrate(self) -> None:
+        version = await self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            async with self.transaction():
+                for statement in _statements(MIGRATIONS[number]):
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {number + 1}")
+            log.info("migrated %s to schema version %d", self.path, number + 1)
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except sqlite3.IntegrityError as exc:
+                await self._db.execute("ROLLBACK")
+                raise StoreError(f"refused by a database rule ({exc}); nothing was saved") from exc
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Reads wait for any open transaction, so they never see half of one."""
+        async with self._lock:
+            yield self._db
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    async def is_empty(self) -> bool:
+        async with self._reading() as db, db.execute("SELECT 1 FROM sources LIMIT 1") as cursor:
+            return await cursor.fetchone() is None
+
+    async def counts(self) -> dict[str, int]:
+        tables = ("documents", "sources", "entries", "citations", "aliases", "revisions", "audit_log", "unanswered")
+        result = {}
+        async with self._reading() as db:
+            for table in tables:
+                async with db.execute(f"SELECT count(*) FROM {table}") as cursor:  # noqa: S608 - fixed names
+                    row = await cursor.fetchone()
+                    result[table] = int(row[0]) if row else 0
+        return result
+
+    async def load_fact_base(self) -> FactBase:
+        """Everything in the database as models, retired entries included."""
+        async with self._reading() as db:
+            texts = {row["name"]: row["text"] async for row in await db.execute("SELECT name, text FROM documents")}
+            sources = [
+                Source.model_validate_json(row["metadata"])
+                async for row in await db.execute("SELECT metadata FROM sources ORDER BY id")
+            ]
+            entries = await self._entries(db, "SELECT * FROM entries ORDER BY id", ())
+            aliases = await self._aliases(db)
+        return FactBase(sources=sources, texts=texts, entries=entries, aliases=aliases)
+
+    async def entries(self, *, include_retired: bool = False) -> list[Entry]:
+        where = "" if include_retired else "WHERE retired = 0"
+        async with self._reading() as db:
+            return await self._entries(db, f"SELECT * FROM entries {where} ORDER BY id", ())
+
+    async def entry(self, entry_id: str) -> Entry | None:
+        async with self._reading() as db:
+            found = await self._entries(db, "SELECT * FROM entries WHERE id = ?", (entry_id,))
+        return found[0] if found else None
+
+    async def aliases(self) -> list[AliasGroup]:
+        async with self._reading() as db:
+            return await self._aliases(db)
+
+    async def sources(self) -> list[Source]:
+        return (await self.load_fact_base()).sources
+
+    async def revision_info(self, entry_id: str, revision: int) -> dict[str, Any] | None:
+        async with self._reading() as db, db.execute(
+            "SELECT actor_name, created_at, reason FROM revisions WHERE entry_id = ? AND revision = ?",
+            (entry_id, revision),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return dict(row) if row else None
+
+    async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        async with self._reading() as db, db.execute(
+            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+        ) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    @staticmethod
+    async def _entries(db: aiosqlite.Connection, query: str, params: tuple[Any, ...]) -> list[Entry]:
+        rows = await db.execute_fetchall(query, params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        marks = ",".join("?" * len(ids)) if len(ids) < 900 else None
+        scope = f"WHERE entry_id IN ({marks})" if marks else ""
+        scope_params = tuple(ids) if marks else ()
+        positions: dict[str, list[Any]] = defaultdict(list)
+        for row in await db.execute_fetchall(f"SELECT * FROM positions {scope} ORDER BY entry_id, ord", scope_params):
+            positions[row["entry_id"]].append(row)
+        citations: dict[tuple[str, int | None], list[Citation]] = defaultdict(list)
+        for row in await db.execute_fetchall(
+            f"SELECT * FROM citations {scope} ORDER BY entry_id, position_ord, ord", scope_params
+        ):
+            citations[(row["entry_id"], row["position_ord"])].append(
+                Citation(
+                    source=row["source_id"],
+                    quote=row["quote"],
+                    locator=row["locator"],
+                    prefix=row["prefix"],
+                    suffix=row["suffix"],
+                )
+            )
+        return [
+            Entry(
+                id=row["id"],
+                question=row["question"],
+                also_asked=json.loads(row["also_asked"]),
+                summary=row["summary"],
+                status=row["status"],
+                positions=[
+                    Position(stance=p["stance"], held_by=p["held_by"], citations=citations[(row["id"], p["ord"])])
+                    for p in positions[row["id"]]
+                ],
+                citations=citations[(row["id"], None)],
+                people=json.loads(row["people"]),
+                tags=json.loads(row["tags"]),
+                related=json.loads(row["related"]),
+                retired=bool(row["retired"]),
+                revision=row["revision"],
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    async def _aliases(db: aiosqlite.Connection) -> list[AliasGroup]:
+        variants: dict[str, list[str]] = defaultdict(list)
+        for row in await db.execute_fetchall("SELECT canonical, variant FROM aliases ORDER BY canonical, ord"):
+            variants[row["canonical"].casefold()].append(row["variant"])
+        return [
+            AliasGroup(canonical=row["canonical"], kind=row["kind"], note=row["note"],
+                       variants=variants[row["canonical"].casefold()])
+            for row in await db.execute_fetchall("SELECT * FROM alias_groups ORDER BY ord")
+        ]
+
+    # --- writing (call inside ``transaction()``) -------------------------------------------------
+
+    @staticmethod
+    async def put_source(db: aiosqlite.Connection, source: Source, text: str) -> None:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        await db.execute(
+            "INSERT INTO documents (name, text, sha256) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET text = excluded.text, sha256 = excluded.sha256",
+            (source.text_file, text, digest),
+        )
+        await db.execute(
+            "INSERT INTO sources (id, kind, document, metadata) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, document = excluded.document, "
+            "metadata = excluded.metadata",
+            (source.id, source.kind.value, source.text_file, source.model_dump_json(by_alias=True)),
+        )
+
+    @staticmethod
+    async def put_entry(
+        db: aiosqlite.Connection, entry: Entry, actor: Actor, reason: str | None, *, expected_revision: int | None
+    ) -> None:
+        """Write ``entry`` as its revision, keeping the snapshot; refuse if someone got there first.
+
+        ``expected_revision`` is the revision the caller started from (None for a new entry).
+        """
+        now = utc_now()
+        if expected_revision is None:
+            await db.execute(
+                "INSERT INTO entries (id, question, summary, status, retired, revision, also_asked, people,"
+                " tags, related, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.id, *_entry_columns(entry), now, actor.name),
+            )
+        else:
+            cursor = await db.execute(
+                "UPDATE entries SET question = ?, summary = ?, status = ?, retired = ?, revision = ?,"
+                " also_asked = ?, people = ?, tags = ?, related = ?, updated_at = ?, updated_by = ?"
+                " WHERE id = ? AND revision = ?",
+                (*_entry_columns(entry), now, actor.name, entry.id, expected_revision),
+            )
+            if cursor.rowcount != 1:
+                raise StaleRevision(f"entry '{entry.id}' is no longer at revision {expected_revision}")
+            await db.execute("DELETE FROM citations WHERE entry_id = ?", (entry.id,))
+            await db.execute("DELETE FROM positions WHERE entry_id = ?", (entry.id,))
+        for ord_, position in enumerate(entry.positions, 1):
+            await db.execute(
+                "INSERT INTO positions (entry_id, ord, stance, held_by) VALUES (?, ?, ?, ?)",
+                (entry.id, ord_, position.stance, position.held_by),
+            )
+            await _insert_citations(db, entry.id, ord_, position.citations)
+        await _insert_citations(db, entry.id, None, entry.citations)
+        await db.execute(
+            "INSERT INTO revisions (entry_id, revision, snapshot, actor_id, actor_name, created_at, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.revision, entry.model_dump_json(), actor.id, actor.name, now, reason),
+        )
+
+    @staticmethod
+    async def replace_aliases(db: aiosqlite.Connection, groups: Sequence[AliasGroup]) -> None:
+        await db.execute("DELETE FROM alias_groups")
+        for ord_, group in enumerate(groups):
+            await db.execute(
+                "INSERT INTO alias_groups (canonical, kind, note, ord) VALUES (?, ?, ?, ?)",
+                (group.canonical, group.kind, group.note, ord_),
+            )
+            await db.executemany(
+                "INSERT INTO aliases (variant, canonical, ord) VALUES (?, ?, ?)",
+                [(variant, group.canonical, i) for i, variant in enumerate(group.variants)],
+            )
+
+    @staticmethod
+    async def audit(
+        db: aiosqlite.Connection,
+        actor: Actor,
+        action: str,
+        *,
+        entry_id: str | None = None,
+        revision: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        await db.execute(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, entry_id, revision, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), actor.id, actor.name, action, entry_id, revision, reason),
+        )
+
+    async def record_unanswered(self, normalised: str, example: str) -> None:
+        now = utc_now()
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO unanswered (normalised, example, count, first_asked, last_asked)"
+                " VALUES (?, ?, 1, ?, ?) ON CONFLICT (normalised) DO UPDATE SET count = count + 1,"
+                " example = excluded.example, last_asked = excluded.last_asked",
+                (normalised, example, now, now),
+            )
+
+    async def unanswered(self, limit: int = 25) -> list[dict[str, Any]]:
+        async with self._reading() as db, db.execute(
+            "SELECT * FROM unanswered ORDER BY count DESC, last_asked DESC LIMIT ?", (limit,)
+        ) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+
+def _entry_columns(entry: Entry) -> tuple[Any, ...]:
+    return (
+        entry.question,
+        entry.summary,
+        entry.status.value,
+        int(entry.retired),
+        entry.revision,
+        json.dumps(entry.also_asked, ensure_ascii=False),
+        json.dumps(entry.people, ensure_ascii=False),
+        json.dumps(entry.tags, ensure_ascii=False),
+        json.dumps(entry.related, ensure_ascii=False),
+    )
+
+
+async def _insert_citations(
+    db: aiosqlite.Connection, entry_id: str, position_ord: int | None, citations: Sequence[Citation]
+) -> None:
+    await db.executemany(
+        "INSERT INTO citations (entry_id, position_ord, ord, source_id, quote, locator, prefix, suffix)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (entry_id, position_ord, i, c.source, c.quote, c.locator, c.prefix, c.suffix)
+            for i, c in enumerate(citations)
+        ],
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (migrations contain no semicolons inside literals)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

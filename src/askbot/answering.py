@@ -84,7 +84,10 @@ class AnswerEngine:
     def answer(self, question: str) -> Answer:
         result = self.matcher.match(question)
         if result.best is None:
-            suggestions = [Suggestion(id=s.entry.id, question=s.entry.question, score=s.score) for s in result.near]
+            suggestions = [
+                Suggestion(id=s.entry.id, question=s.entry.question, score=s.score)
+                for s in result.near
+            ]
             return Answer(
                 question=question,
                 status="no_match",
@@ -107,7 +110,9 @@ class AnswerEngine:
         )
 
     def view(self, scored: ScoredEntry) -> MatchView:
-        return MatchView(score=round(scored.score, 1), **entry_view_fields(scored.entry, self.sources))
+        return MatchView(
+            score=round(scored.score, 1), **entry_view_fields(scored.entry, self.sources)
+        )
 
 
 def citation_view(citation: Citation, sources: dict[str, Source]) -> CitationView:
@@ -132,7 +137,11 @@ def entry_view_fields(entry: Entry, sources: dict[str, Source]) -> dict[str, Any
         "summary": entry.summary,
         "status": entry.status,
         "positions": [
-            PositionView(stance=p.stance, held_by=p.held_by, citations=[citation_view(c, sources) for c in p.citations])
+            PositionView(
+                stance=p.stance,
+                held_by=p.held_by,
+                citations=[citation_view(c, sources) for c in p.citations],
+            )
             for p in entry.positions
         ],
         "citations": [citation_view(c, sources) for c in entry.citations],
@@ -142,7 +151,12 @@ def entry_view_fields(entry: Entry, sources: dict[str, Source]) -> dict[str, Any
 def list_entries(fact_base: FactBase) -> list[ListedEntry]:
     sources = {s.id: s for s in fact_base.sources}
     return [
-        ListedEntry(also_asked=e.also_asked, retired=e.retired, revision=e.revision, **entry_view_fields(e, sources))
+        ListedEntry(
+            also_asked=e.also_asked,
+            retired=e.retired,
+            revision=e.revision,
+            **entry_view_fields(e, sources),
+        )
         for e in fact_base.entries
     ]
 
@@ -167,7 +181,9 @@ def answer_message(match: MatchView) -> str:
     lines.append("Sources:")
     for citation in match.citations:
         date = citation.date or "n.d."
-        lines.append(f'- {citation.author}, "{citation.title}" ({date}), {citation.locator}: "{citation.quote}"')
+        lines.append(
+            f'- {citation.author}, "{citation.title}" ({date}), {citation.locator}: "{citation.quote}"'
+        )
     return "\n".join(lines)
 
 

@@ -36,7 +36,9 @@ async def open_store(settings: Settings) -> Store:
             log.info("empty database %s: loading the fact base from %s", store.path, directory)
             incoming = load_fact_base(directory)
             plan = plan_import(await store.load_fact_base(), incoming)
-            await apply_import(store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}")
+            await apply_import(
+                store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}"
+            )
     except BaseException:
         await store.close()
         raise

@@ -11,7 +11,18 @@ from dataclasses import dataclass
 
 from askbot.models import Citation, Source
 
-_TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark / apostrophe
+        "\u201a": "'",  # single low-9 quotation mark
+        "\u201b": "'",  # single high-reversed-9 quotation mark
+        "\u201c": '"',  # left double quotation mark
+        "\u201d": '"',  # right double quotation mark
+        "\u201e": '"',  # double low-9 quotation mark
+        "\u201f": '"',  # double high-reversed-9 quotation mark
+    }
+)
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -56,12 +67,15 @@ def locate_quote(paragraph: str, citation: Citation) -> list[int]:
     return hits
 
 
-def verify_citation(citation: Citation, source: Source, paragraphs: list[str]) -> QuoteProblem | None:
+def verify_citation(
+    citation: Citation, source: Source, paragraphs: list[str]
+) -> QuoteProblem | None:
     """Check that the quote stands verbatim, once, in the paragraph its locator names."""
     number = citation.paragraph
     if number > len(paragraphs):
         return QuoteProblem(
-            "locator", f"{citation.locator} does not exist: {source.text_file} has {len(paragraphs)} paragraphs"
+            "locator",
+            f"{citation.locator} does not exist: {source.text_file} has {len(paragraphs)} paragraphs",
         )
     if not source.covers(number):
         span = source.paragraphs
@@ -75,15 +89,22 @@ def verify_citation(citation: Citation, source: Source, paragraphs: list[str]) -
         return None
     if len(hits) > 1:
         return QuoteProblem(
-            "quote", f"appears {len(hits)} times in {citation.locator}; add a prefix or suffix to pin it"
+            "quote",
+            f"appears {len(hits)} times in {citation.locator}; add a prefix or suffix to pin it",
         )
     quote = normalise(citation.quote)
     if quote in normalise(paragraphs[number - 1]):
-        return QuoteProblem("prefix", "the quote is in the paragraph but not next to the given prefix/suffix")
+        return QuoteProblem(
+            "prefix", "the quote is in the paragraph but not next to the given prefix/suffix"
+        )
     elsewhere = [
-        i + 1 for i, text in enumerate(paragraphs) if source.covers(i + 1) and quote in normalise(text)
+        i + 1
+        for i, text in enumerate(paragraphs)
+        if source.covers(i + 1) and quote in normalise(text)
     ]
     if elsewhere:
         found = ", ".join(f"para. {n}" for n in elsewhere)
-        return QuoteProblem("locator", f"{citation.locator} does not contain the quote; it is in {found}")
+        return QuoteProblem(
+            "locator", f"{citation.locator} does not contain the quote; it is in {found}"
+        )
     return QuoteProblem("quote", f"not found verbatim in {source.text_file} (source '{source.id}')")

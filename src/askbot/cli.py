@@ -167,23 +167,33 @@ async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="askbot", description="History answers from a curated, sourced fact base.")
+    parser = argparse.ArgumentParser(
+        prog="askbot", description="History answers from a curated, sourced fact base."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer a question from the fact base")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
-    ask.add_argument("--no-record", action="store_true", help="do not add unanswered questions to the queue")
+    ask.add_argument(
+        "--no-record", action="store_true", help="do not add unanswered questions to the queue"
+    )
     ask.set_defaults(handler=cmd_ask)
 
     facts = commands.add_parser("facts", help="validate, import, export and list the fact base")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
-    validate = facts_commands.add_parser("validate", help="check fact files; every problem as file:line")
+    validate = facts_commands.add_parser(
+        "validate", help="check fact files; every problem as file:line"
+    )
     validate.add_argument("directory", nargs="?", default="facts")
     validate.set_defaults(handler=cmd_facts_validate)
-    import_ = facts_commands.add_parser("import", help="validate, then load fact files in one transaction")
+    import_ = facts_commands.add_parser(
+        "import", help="validate, then load fact files in one transaction"
+    )
     import_.add_argument("directory", nargs="?", default="facts")
-    import_.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    import_.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
     import_.set_defaults(handler=cmd_facts_import)
     export = facts_commands.add_parser("export", help="write the database back as fact files")
     export.add_argument("directory")
@@ -192,13 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
     list_.add_argument("--json", action="store_true")
     list_.set_defaults(handler=cmd_facts_list)
     schema = facts_commands.add_parser("schema", help="print the JSON Schema of the fact files")
-    schema.add_argument("kind", nargs="?", choices=["entry", "source", "aliases"], help="one file kind only")
+    schema.add_argument(
+        "kind", nargs="?", choices=["entry", "source", "aliases"], help="one file kind only"
+    )
     schema.set_defaults(handler=cmd_facts_schema)
 
     sources = commands.add_parser("sources", help="the source documents")
-    sources_commands = sources.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+    sources_commands = sources.add_subparsers(
+        dest="sources_command", required=True, metavar="ACTION"
+    )
     sources_commands.add_parser("list", help="list sources").set_defaults(handler=cmd_sources_list)
-    paragraphs = sources_commands.add_parser("paragraphs", help="print a source's numbered paragraphs")
+    paragraphs = sources_commands.add_parser(
+        "paragraphs", help="print a source's numbered paragraphs"
+    )
     paragraphs.add_argument("source")
     paragraphs.set_defaults(handler=cmd_sources_paragraphs)
     return parser

@@ -21,15 +21,20 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    db: Path | None = Field(default=None, description="SQLite database file (default: user data dir).")
+    db: Path | None = Field(
+        default=None, description="SQLite database file (default: user data dir)."
+    )
     facts_dir: Path | None = Field(
-        default=None, description="Fact base loaded into an empty database (default: bundled facts)."
+        default=None,
+        description="Fact base loaded into an empty database (default: bundled facts).",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     discord_token: SecretStr | None = Field(
         default=None, validation_alias="DISCORD_TOKEN", description="Bot token; never logged."
     )
-    dev_guild: int | None = Field(default=None, description="Guild id for development command sync.")
+    dev_guild: int | None = Field(
+        default=None, description="Guild id for development command sync."
+    )
     mod_roles: Annotated[list[str], NoDecode] = Field(
         default=[], description="Comma-separated role ids or names allowed to curate."
     )

@@ -56,9 +56,15 @@ class ImportPlan:
         """One line per entry that would change, for a reviewer."""
         lines = [f"+ {e.id}: {e.question}" for e in self.added]
         for old, new in self.changed:
-            fields = [name for name in Entry.model_fields if name != "revision" and getattr(old, name) != getattr(new, name)]
+            fields = [
+                name
+                for name in Entry.model_fields
+                if name != "revision" and getattr(old, name) != getattr(new, name)
+            ]
             verb = "retire" if new.id in self.retired else "change"
-            lines.append(f"~ {new.id}: {verb} ({', '.join(fields)}) revision {old.revision} -> {old.revision + 1}")
+            lines.append(
+                f"~ {new.id}: {verb} ({', '.join(fields)}) revision {old.revision} -> {old.revision + 1}"
+            )
         return lines
 
 
@@ -98,11 +104,15 @@ def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
             source = sources[citation.source]
             problem = verify_citation(citation, source, split_paragraphs(texts[source.text_file]))
             if problem:
-                plan.problems.append(f"entry '{entry.id}' (only in the database): {problem.field}: {problem.why}")
+                plan.problems.append(
+                    f"entry '{entry.id}' (only in the database): {problem.field}: {problem.why}"
+                )
     return plan
 
 
-async def apply_import(store: Store, plan: ImportPlan, actor: Actor, reason: str = "import from files") -> None:
+async def apply_import(
+    store: Store, plan: ImportPlan, actor: Actor, reason: str = "import from files"
+) -> None:
     """Apply a plan in ONE transaction; any conflict (even one found late) leaves the database as it was."""
     if plan.problems:
         raise ImportConflict(plan.problems)
@@ -118,14 +128,25 @@ async def apply_import(store: Store, plan: ImportPlan, actor: Actor, reason: str
                 await store.audit(db, actor, "source.import", reason=f"{source_id}: {reason}")
             for entry in plan.added:
                 await store.put_entry(db, entry, actor, reason, expected_revision=None)
-                await store.audit(db, actor, "entry.import.add", entry_id=entry.id, revision=entry.revision, reason=reason)
+                await store.audit(
+                    db,
+                    actor,
+                    "entry.import.add",
+                    entry_id=entry.id,
+                    revision=entry.revision,
+                    reason=reason,
+                )
             for old, new in plan.changed:
                 stored = new.model_copy(update={"revision": old.revision + 1})
                 await store.put_entry(db, stored, actor, reason, expected_revision=old.revision)
                 action = "entry.import.retire" if new.id in plan.retired else "entry.import.change"
-                await store.audit(db, actor, action, entry_id=new.id, revision=stored.revision, reason=reason)
+                await store.audit(
+                    db, actor, action, entry_id=new.id, revision=stored.revision, reason=reason
+                )
             if plan.aliases_changed:
                 await store.replace_aliases(db, incoming.aliases)
                 await store.audit(db, actor, "aliases.import", reason=reason)
     except StaleRevision as exc:
-        raise ImportConflict([f"{exc}; someone changed it during the import. Nothing was imported."]) from exc
+        raise ImportConflict(
+            [f"{exc}; someone changed it during the import. Nothing was imported."]
+        ) from exc

@@ -93,7 +93,9 @@ def format_loc(loc: Iterable[Any]) -> str:
     return text or "(file)"
 
 
-def _index_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[str]) -> None:
+def _index_lines(
+    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], errors: list[str]
+) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -121,7 +123,10 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactErro
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return None, [FactError(file, line, "(yaml)", f"{exc.problem or exc.context}")]
+        why = str(exc.problem or exc.context)
+        if exc.problem and exc.context and exc.context_mark:
+            why += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        return None, [FactError(file, line, "(yaml)", why)]
     except yaml.YAMLError as exc:
         return None, [FactError(file, 1, "(yaml)", str(exc))]
     document = YamlDocument(file, data)
@@ -131,7 +136,9 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactErro
     errors = []
     for item in duplicate_keys:
         line, _, loc = item.partition(":")
-        errors.append(FactError(file, int(line), loc, "duplicate key (YAML would silently keep the last one)"))
+        errors.append(
+            FactError(file, int(line), loc, "duplicate key (YAML would silently keep the last one)")
+        )
     return document, errors
 
 
@@ -148,7 +155,9 @@ def validate_model(
 ) -> tuple[ModelT | None, list[FactError]]:
     """Validate parsed YAML against a model; every pydantic error becomes a ``file:line`` error."""
     if not isinstance(document.data, dict):
-        return None, [FactError(document.file, 1, "(file)", "expected a mapping of fields at the top level")]
+        return None, [
+            FactError(document.file, 1, "(file)", "expected a mapping of fields at the top level")
+        ]
     try:
         return model.model_validate(document.data), []
     except ValidationError as exc:
@@ -166,7 +175,9 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, FactError | None]:
     if len(raw) > MAX_TEXT_BYTES:
         return None, FactError(shown, 1, "(file)", f"larger than {MAX_TEXT_BYTES:,} bytes")
     if b"\x00" in raw:
-        return None, FactError(shown, 1, "(file)", "binary file (contains NUL bytes), expected UTF-8 text")
+        return None, FactError(
+            shown, 1, "(file)", "binary file (contains NUL bytes), expected UTF-8 text"
+        )
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -204,7 +215,11 @@ def _load_models(
             continue
         expected = Path(document.file).stem
         if item.id != expected:
-            errors.append(document.error(("id",), f"id '{item.id}' must match the file name '{expected}.yaml'"))
+            errors.append(
+                document.error(
+                    ("id",), f"id '{item.id}' must match the file name '{expected}.yaml'"
+                )
+            )
         previous = first_seen.get(item.id.lower())
         if previous is not None:
             where = f"{previous.file}:{previous.line_of(('id',))}"
@@ -223,7 +238,9 @@ def _check_sources(
     for source, document in sources:
         name = source.text_file
         if "/" in name or "\\" in name or not name.endswith(".txt"):
-            errors.append(document.error(("text_file",), "must be a .txt file name inside sources/"))
+            errors.append(
+                document.error(("text_file",), "must be a .txt file name inside sources/")
+            )
             continue
         if name not in texts:
             text, error = _read_text(sources_dir / name, f"{shown}/{name}")
@@ -235,10 +252,20 @@ def _check_sources(
         count = len(split_paragraphs(texts[name]))
         span = source.paragraphs
         if span and not (span.first <= span.last <= count):
-            errors.append(document.error(("paragraphs",), f"span {span.first}-{span.last} is not within paras. 1-{count} of {name}"))
+            errors.append(
+                document.error(
+                    ("paragraphs",),
+                    f"span {span.first}-{span.last} is not within paras. 1-{count} of {name}",
+                )
+            )
         for index, uncited in enumerate(source.uncited_paragraphs):
             if not source.covers(uncited.paragraph) or uncited.paragraph > count:
-                errors.append(document.error(("uncited_paragraphs", index, "paragraph"), f"para. {uncited.paragraph} is not part of this source"))
+                errors.append(
+                    document.error(
+                        ("uncited_paragraphs", index, "paragraph"),
+                        f"para. {uncited.paragraph} is not part of this source",
+                    )
+                )
     return texts, errors
 
 
@@ -255,19 +282,28 @@ def _check_entries(
             if related not in entry_ids:
                 errors.append(document.error(("related", index), f"unknown entry id '{related}'"))
             elif related == entry.id:
-                errors.append(document.error(("related", index), "an entry cannot be related to itself"))
+                errors.append(
+                    document.error(("related", index), "an entry cannot be related to itself")
+                )
         if entry.retired:
             continue
         key = entry.question.casefold()
         if key in questions:
             other = questions[key]
-            errors.append(document.error(("question",), f"same question as {other.file}:{other.line_of(('question',))}"))
+            errors.append(
+                document.error(
+                    ("question",), f"same question as {other.file}:{other.line_of(('question',))}"
+                )
+            )
         questions[key] = document
     return errors
 
 
 def _check_citations(
-    entry: Entry, document: YamlDocument, sources: dict[str, Source], paragraphs: dict[str, list[str]]
+    entry: Entry,
+    document: YamlDocument,
+    sources: dict[str, Source],
+    paragraphs: dict[str, list[str]],
 ) -> list[FactError]:
     errors: list[FactError] = []
     located = [(("citations", i), c) for i, c in enumerate(entry.citations)]
@@ -279,7 +315,9 @@ def _check_citations(
     for loc, citation in located:
         source = sources.get(citation.source)
         if source is None:
-            errors.append(document.error((*loc, "source"), f"unknown source id '{citation.source}'"))
+            errors.append(
+                document.error((*loc, "source"), f"unknown source id '{citation.source}'")
+            )
             continue
         if source.text_file not in paragraphs:
             continue  # the source's own error is already reported
@@ -290,15 +328,20 @@ def _check_citations(
 
 
 def _check_aliases(groups: list[AliasGroup], document: YamlDocument) -> list[FactError]:
+    """Each name (canonical or variant) may stand once in the whole file, case-insensitively."""
     errors: list[FactError] = []
-    owner: dict[str, str] = {}
+    first_use: dict[str, str] = {}
     for g, group in enumerate(groups):
-        for v, name in enumerate([group.canonical, *group.variants]):
+        names = [(("aliases", g, "canonical"), group.canonical)]
+        names += [(("aliases", g, "variants", v), name) for v, name in enumerate(group.variants)]
+        for loc, name in names:
             key = name.casefold()
-            if owner.get(key, group.canonical) != group.canonical:
-                loc = ("aliases", g, "variants", v - 1) if v else ("aliases", g, "canonical")
-                errors.append(document.error(loc, f"'{name}' already belongs to '{owner[key]}'"))
-            owner.setdefault(key, group.canonical)
+            if key in first_use:
+                errors.append(
+                    document.error(loc, f"'{name}' is already listed under '{first_use[key]}'")
+                )
+            else:
+                first_use[key] = group.canonical
     return errors
 
 
@@ -308,7 +351,9 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     if not directory.is_dir():
         raise FactBaseInvalid([FactError(shown, 1, "(directory)", "not a directory")])
     source_docs, errors = _load_documents(directory / SOURCES_DIR, f"{shown}/{SOURCES_DIR}")
-    entry_docs, entry_parse_errors = _load_documents(directory / ENTRIES_DIR, f"{shown}/{ENTRIES_DIR}")
+    entry_docs, entry_parse_errors = _load_documents(
+        directory / ENTRIES_DIR, f"{shown}/{ENTRIES_DIR}"
+    )
     errors += entry_parse_errors
     sources, source_errors = _load_models(Source, source_docs)
     entries, entry_errors = _load_models(Entry, entry_docs)
@@ -321,7 +366,9 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     alias_path = directory / ALIASES_FILE
     if alias_path.exists():
         text, read_error = _read_text(alias_path, f"{shown}/{ALIASES_FILE}")
-        document, alias_errors = parse_yaml(text, f"{shown}/{ALIASES_FILE}") if text is not None else (None, [])
+        document, alias_errors = (
+            parse_yaml(text, f"{shown}/{ALIASES_FILE}") if text is not None else (None, [])
+        )
         errors += [read_error] if read_error else alias_errors
         if document is not None:
             alias_file, model_errors = validate_model(AliasFile, document)
@@ -332,7 +379,10 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     if errors:
         raise FactBaseInvalid(errors)
     return FactBase(
-        sources=[s for s, _ in sources], texts=texts, entries=[e for e, _ in entries], aliases=aliases
+        sources=[s for s, _ in sources],
+        texts=texts,
+        entries=[e for e, _ in entries],
+        aliases=aliases,
     )
 
 

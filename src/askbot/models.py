@@ -63,7 +63,9 @@ class CslDate(InputModel):
     date_parts: list[list[int]] = Field(alias="date-parts", min_length=1, max_length=2)
 
     def iso(self) -> str:
-        return "-".join(f"{part:02d}" if i else str(part) for i, part in enumerate(self.date_parts[0]))
+        return "-".join(
+            f"{part:02d}" if i else str(part) for i, part in enumerate(self.date_parts[0])
+        )
 
 
 class CslMetadata(InputModel):
@@ -108,7 +110,9 @@ class Source(InputModel):
     kind: SourceKind
     csl: CslMetadata
     transcriber: str | None = None
-    note: NonEmptyText = Field(description="Source criticism: what the source is and how far to trust it.")
+    note: NonEmptyText = Field(
+        description="Source criticism: what the source is and how far to trust it."
+    )
     discrepancies: list[NonEmptyText] = []
     text_file: NonEmptyText = Field(description="Verbatim text, in facts/sources/, never edited.")
     paragraphs: ParagraphSpan | None = Field(
@@ -140,8 +144,12 @@ class Citation(InputModel):
     source: Slug
     quote: NonEmptyText
     locator: str = Field(description="Paragraph of the source text, written 'para. N'.")
-    prefix: str | None = Field(default=None, description="Text just before the quote, to pin a repeat.")
-    suffix: str | None = Field(default=None, description="Text just after the quote, to pin a repeat.")
+    prefix: str | None = Field(
+        default=None, description="Text just before the quote, to pin a repeat."
+    )
+    suffix: str | None = Field(
+        default=None, description="Text just after the quote, to pin a repeat."
+    )
 
     @field_validator("locator")
     @classmethod
@@ -171,7 +179,9 @@ class Entry(InputModel):
     id: Slug
     question: NonEmptyText
     also_asked: list[NonEmptyText] = []
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX_CHARS)]
+    summary: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX_CHARS)
+    ]
     status: EntryStatus
     positions: list[Position] = []
     citations: list[Citation] = Field(min_length=1)
@@ -188,7 +198,9 @@ class Entry(InputModel):
         if status == EntryStatus.SETTLED and value:
             raise ValueError("a settled entry has no positions; use status debated or unresolved")
         if status in (EntryStatus.DEBATED, EntryStatus.UNRESOLVED) and len(value) < 2:
-            raise ValueError(f"a {status} entry needs at least two positions, each with who holds it")
+            raise ValueError(
+                f"a {status} entry needs at least two positions, each with who holds it"
+            )
         return value
 
     def all_citations(self) -> list[Citation]:

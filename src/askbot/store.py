@@ -220,11 +220,20 @@ class Store:
             return await cursor.fetchone() is None
 
     async def counts(self) -> dict[str, int]:
-        tables = ("documents", "sources", "entries", "citations", "aliases", "revisions", "audit_log", "unanswered")
+        tables = (
+            "documents",
+            "sources",
+            "entries",
+            "citations",
+            "aliases",
+            "revisions",
+            "audit_log",
+            "unanswered",
+        )
         result = {}
         async with self._reading() as db:
             for table in tables:
-                async with db.execute(f"SELECT count(*) FROM {table}") as cursor:  # noqa: S608 - fixed names
+                async with db.execute(f"SELECT count(*) FROM {table}") as cursor:
                     row = await cursor.fetchone()
                     result[table] = int(row[0]) if row else 0
         return result
@@ -232,7 +241,10 @@ class Store:
     async def load_fact_base(self) -> FactBase:
         """Everything in the database as models, retired entries included."""
         async with self._reading() as db:
-            texts = {row["name"]: row["text"] async for row in await db.execute("SELECT name, text FROM documents")}
+            texts = {
+                row["name"]: row["text"]
+                async for row in await db.execute("SELECT name, text FROM documents")
+            }
             sources = [
                 Source.model_validate_json(row["metadata"])
                 async for row in await db.execute("SELECT metadata FROM sources ORDER BY id")
@@ -259,21 +271,27 @@ class Store:
         return (await self.load_fact_base()).sources
 
     async def revision_info(self, entry_id: str, revision: int) -> dict[str, Any] | None:
-        async with self._reading() as db, db.execute(
-            "SELECT actor_name, created_at, reason FROM revisions WHERE entry_id = ? AND revision = ?",
-            (entry_id, revision),
-        ) as cursor:
+        async with (
+            self._reading() as db,
+            db.execute(
+                "SELECT actor_name, created_at, reason FROM revisions WHERE entry_id = ? AND revision = ?",
+                (entry_id, revision),
+            ) as cursor,
+        ):
             row = await cursor.fetchone()
         return dict(row) if row else None
 
     async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
-        async with self._reading() as db, db.execute(
-            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
-        ) as cursor:
+        async with (
+            self._reading() as db,
+            db.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)) as cursor,
+        ):
             return [dict(row) for row in await cursor.fetchall()]
 
     @staticmethod
-    async def _entries(db: aiosqlite.Connection, query: str, params: tuple[Any, ...]) -> list[Entry]:
+    async def _entries(
+        db: aiosqlite.Connection, query: str, params: tuple[Any, ...]
+    ) -> list[Entry]:
         rows = await db.execute_fetchall(query, params)
         if not rows:
             return []
@@ -282,7 +300,9 @@ class Store:
         scope = f"WHERE entry_id IN ({marks})" if marks else ""
         scope_params = tuple(ids) if marks else ()
         positions: dict[str, list[Any]] = defaultdict(list)
-        for row in await db.execute_fetchall(f"SELECT * FROM positions {scope} ORDER BY entry_id, ord", scope_params):
+        for row in await db.execute_fetchall(
+            f"SELECT * FROM positions {scope} ORDER BY entry_id, ord", scope_params
+        ):
             positions[row["entry_id"]].append(row)
         citations: dict[tuple[str, int | None], list[Citation]] = defaultdict(list)
         for row in await db.execute_fetchall(
@@ -305,7 +325,11 @@ class Store:
                 summary=row["summary"],
                 status=row["status"],
                 positions=[
-                    Position(stance=p["stance"], held_by=p["held_by"], citations=citations[(row["id"], p["ord"])])
+                    Position(
+                        stance=p["stance"],
+                        held_by=p["held_by"],
+                        citations=citations[(row["id"], p["ord"])],
+                    )
                     for p in positions[row["id"]]
                 ],
                 citations=citations[(row["id"], None)],
@@ -321,11 +345,17 @@ class Store:
     @staticmethod
     async def _aliases(db: aiosqlite.Connection) -> list[AliasGroup]:
         variants: dict[str, list[str]] = defaultdict(list)
-        for row in await db.execute_fetchall("SELECT canonical, variant FROM aliases ORDER BY canonical, ord"):
+        for row in await db.execute_fetchall(
+            "SELECT canonical, variant FROM aliases ORDER BY canonical, ord"
+        ):
             variants[row["canonical"].casefold()].append(row["variant"])
         return [
-            AliasGroup(canonical=row["canonical"], kind=row["kind"], note=row["note"],
-                       variants=variants[row["canonical"].casefold()])
+            AliasGroup(
+                canonical=row["canonical"],
+                kind=row["kind"],
+                note=row["note"],
+                variants=variants[row["canonical"].casefold()],
+            )
             for row in await db.execute_fetchall("SELECT * FROM alias_groups ORDER BY ord")
         ]
 
@@ -348,7 +378,12 @@ class Store:
 
     @staticmethod
     async def put_entry(
-        db: aiosqlite.Connection, entry: Entry, actor: Actor, reason: str | None, *, expected_revision: int | None
+        db: aiosqlite.Connection,
+        entry: Entry,
+        actor: Actor,
+        reason: str | None,
+        *,
+        expected_revision: int | None,
     ) -> None:
         """Write ``entry`` as its revision, keeping the snapshot; refuse if someone got there first.
 
@@ -369,7 +404,9 @@ class Store:
                 (*_entry_columns(entry), now, actor.name, entry.id, expected_revision),
             )
             if cursor.rowcount != 1:
-                raise StaleRevision(f"entry '{entry.id}' is no longer at revision {expected_revision}")
+                raise StaleRevision(
+                    f"entry '{entry.id}' is no longer at revision {expected_revision}"
+                )
             await db.execute("DELETE FROM citations WHERE entry_id = ?", (entry.id,))
             await db.execute("DELETE FROM positions WHERE entry_id = ?", (entry.id,))
         for ord_, position in enumerate(entry.positions, 1):
@@ -425,9 +462,12 @@ class Store:
             )
 
     async def unanswered(self, limit: int = 25) -> list[dict[str, Any]]:
-        async with self._reading() as db, db.execute(
-            "SELECT * FROM unanswered ORDER BY count DESC, last_asked DESC LIMIT ?", (limit,)
-        ) as cursor:
+        async with (
+            self._reading() as db,
+            db.execute(
+                "SELECT * FROM unanswered ORDER BY count DESC, last_asked DESC LIMIT ?", (limit,)
+            ) as cursor,
+        ):
             return [dict(row) for row in await cursor.fetchall()]
 
 

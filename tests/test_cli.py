@@ -1,0 +1,142 @@
+"""The CLI contract: exit codes, one-line errors, JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from askbot.cli import main
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_clean_prints_one_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "facts", "validate", str(bundled_facts_dir()))
+    assert code == 0 and err == ""
+    assert len(out.splitlines()) == 1 and " OK - " in out
+
+
+def test_validate_errors_exit_1_with_file_line(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path
+) -> None:
+    (facts_copy / "entries" / "broken.yaml").write_text("id: broken\nquestion: [\n")
+    code, _, err = run(capsys, "facts", "validate", str(facts_copy))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"{facts_copy}/entries/broken.yaml:")
+    assert err.splitlines()[-1] == f"askbot: 1 problem(s) in {facts_copy}; nothing was changed"
+
+
+def test_first_use_fills_the_database_from_the_bundled_facts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "facts", "list", "--json")
+    listed = json.loads(out)
+    assert code == 0
+    assert {e["id"] for e in listed} == {e.id for e in load_fact_base(bundled_facts_dir()).entries}
+    citation = listed[0]["citations"][0]
+    assert set(citation) >= {"source_id", "title", "author", "date", "quote", "locator"}
+    assert set(listed[0]) >= {
+        "id",
+        "question",
+        "also_asked",
+        "summary",
+        "status",
+        "positions",
+        "citations",
+    }
+
+
+def test_import_reports_counts_and_is_idempotent(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path
+) -> None:
+    run(capsys, "facts", "list")  # creates and fills the database
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("Writing in 1937", "In 1937"))
+    code, out, _ = run(capsys, "facts", "import", str(facts_copy))
+    assert code == 0
+    assert (
+        "entries: 0 added, 1 changed" in out
+        and "~ yagoda-arrest-why: change (summary) revision 1 -> 2" in out
+    )
+    code, out, _ = run(capsys, "facts", "import", str(facts_copy))
+    assert code == 0 and ", 0 changed, " in out and "0 added" in out
+
+
+def test_import_of_invalid_files_changes_nothing(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path
+) -> None:
+    run(capsys, "facts", "list")
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("para. 11", "para. 12"))
+    code, _, err = run(capsys, "facts", "import", str(facts_copy))
+    assert code == 1 and "nothing was changed" in err
+    _, out, _ = run(capsys, "facts", "list", "--json")
+    entry = next(e for e in json.loads(out) if e["id"] == "yagoda-arrest-why")
+    assert entry["revision"] == 1 and entry["citations"][0]["locator"] == "para. 11"
+
+
+def test_export_writes_the_file_layout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, _ = run(capsys, "facts", "export", str(tmp_path / "out"))
+    assert code == 0
+    assert (tmp_path / "out" / "aliases.yaml").exists()
+    assert (tmp_path / "out" / "entries" / "yagoda-arrest-why.yaml").exists()
+    assert (tmp_path / "out" / "sources" / "serge-1937-the-end-of-henry-yagoda.txt").exists()
+
+
+def test_schema_describes_every_file_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "facts", "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert {"Entry", "Source", "AliasFile", "Citation"} <= set(schema["$defs"])
+    assert schema["$defs"]["Entry"]["additionalProperties"] is False
+    assert "container-title" in schema["$defs"]["CslMetadata"]["properties"]
+
+
+def test_malformed_setting_is_one_line_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASKBOT_LOG_LEVEL", "LOUD")
+    code, out, err = run(capsys, "facts", "list")
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith(
+        "askbot: configuration error: ASKBOT_LOG_LEVEL: "
+    )
+
+
+def test_dev_guild_must_be_a_number(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASKBOT_DEV_GUILD", "my-server")
+    code, _, err = run(capsys, "facts", "list")
+    assert code == 2 and "ASKBOT_DEV_GUILD:" in err
+
+
+def test_ask_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "ask", "--json", "Why was Yagoda arrested, according to Victor Serge?"
+    )
+    answer = json.loads(out)
+    assert code == 0 and answer["status"] == "answered"
+    assert answer["matches"][0]["id"] == "yagoda-arrest-why"
+    assert answer["matches"][0]["citations"][0]["quote"]
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    ci_command = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert ci_command in (REPO / "README.md").read_text()
+
+
+def test_ask_does_not_import_discord() -> None:
+    code = "import sys, askbot.cli; assert 'discord' not in sys.modules, 'discord imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)

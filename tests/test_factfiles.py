@@ -1,0 +1,174 @@
+"""Fact-file validation: every problem reported at once, as file:line: field: why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from askbot.factfiles import (
+    FactBaseInvalid,
+    bundled_facts_dir,
+    dump_yaml,
+    load_fact_base,
+    parse_yaml,
+)
+
+BUNDLED_FACTS = bundled_facts_dir()
+
+ENTRY = """\
+id: test-entry
+question: Who signed the communique against Yagoda?
+also_asked:
+- who signed the yagoda communique
+summary: Serge wrote that Kalinin signed it.
+status: settled
+citations:
+- source: serge-1937-yagoda
+  quote: A Government communiqué, signed by Kalinin
+  locator: para. 7
+"""
+
+
+def errors_for(directory: Path) -> list[str]:
+    with pytest.raises(FactBaseInvalid) as caught:
+        load_fact_base(directory, shown="facts")
+    return [str(e) for e in caught.value.errors]
+
+
+def write_entry(facts: Path, text: str, name: str = "test-entry") -> None:
+    (facts / "entries" / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def test_bundled_fact_base_is_valid() -> None:
+    fact_base = load_fact_base(BUNDLED_FACTS)
+    assert fact_base.entries and fact_base.sources
+
+
+def test_valid_new_entry_loads(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY)
+    ids = {e.id for e in load_fact_base(facts_copy).entries}
+    assert "test-entry" in ids
+
+
+def test_bad_yaml_names_file_and_line(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("status: settled", "status: [settled"))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:7: (yaml): did not find expected ',' or ']'"
+        " (while parsing a flow sequence started at line 6)"
+    ]
+
+
+def test_unknown_field_is_reported_at_its_line(facts_copy: Path) -> None:
+    write_entry(
+        facts_copy, ENTRY.replace("status: settled\n", "status: settled\nconfidence: high\n")
+    )
+    assert errors_for(facts_copy) == ["facts/entries/test-entry.yaml:7: confidence: unknown field"]
+
+
+def test_wrong_type_is_reported_with_the_nested_field(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("  locator: para. 7", "  locator: 7"))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:10: citations[0].locator: Input should be a valid string"
+    ]
+
+
+def test_quote_not_in_source(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("signed by Kalinin", "signed by Molotov"))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:9: citations[0].quote: not found verbatim in"
+        " serge-1937-the-end-of-henry-yagoda.txt (source 'serge-1937-yagoda')"
+    ]
+
+
+def test_locator_that_misses_the_quote_says_where_it_is(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("para. 7", "para. 8"))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:10: citations[0].locator: para. 8 does not contain the quote; it is in para. 7"
+    ]
+
+
+def test_quote_matching_folds_whitespace_and_typographic_quotes(facts_copy: Path) -> None:
+    # The source has a curly apostrophe and a line break inside the title block.
+    text = ENTRY.replace(
+        "A Government communiqué, signed by Kalinin", "The vast police coup d'etat begun by Stalin"
+    )
+    write_entry(facts_copy, text.replace("para. 7", "para. 6"))
+    assert "test-entry" in {e.id for e in load_fact_base(facts_copy).entries}
+
+
+def test_duplicate_id_names_both_places(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY)
+    write_entry(
+        facts_copy, ENTRY.replace("Who signed", "Who really signed"), name="test-entry-copy"
+    )
+    errors = errors_for(facts_copy)
+    assert (
+        "facts/entries/test-entry.yaml:1: id: duplicate id 'test-entry' (also in facts/entries/test-entry-copy.yaml:1)"
+        in errors
+    )
+    assert (
+        "facts/entries/test-entry.yaml:1: id: id 'test-entry' must match the file name 'test-entry-copy.yaml'"
+        not in errors
+    )
+
+
+def test_unknown_source_and_related_ids(facts_copy: Path) -> None:
+    text = (
+        ENTRY.replace("source: serge-1937-yagoda", "source: serge-1938")
+        + "related:\n- no-such-entry\n"
+    )
+    write_entry(facts_copy, text)
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:8: citations[0].source: unknown source id 'serge-1938'",
+        "facts/entries/test-entry.yaml:12: related[0]: unknown entry id 'no-such-entry'",
+    ]
+
+
+def test_every_problem_is_reported_at_once(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("status: settled", "status: certain"))
+    write_entry(facts_copy, "id: [unclosed\n", name="broken")
+    errors = errors_for(facts_copy)
+    assert len(errors) == 2
+    assert errors[0].startswith("facts/entries/broken.yaml:")
+    assert errors[1].startswith(
+        "facts/entries/test-entry.yaml:6: status: Input should be 'settled', 'debated' or 'unresolved'"
+    )
+
+
+def test_duplicate_yaml_key_is_an_error_not_an_overwrite(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY + "summary: A second summary.\n")
+    assert (
+        "facts/entries/test-entry.yaml:11: summary: duplicate key (YAML would silently keep the last one)"
+        in errors_for(facts_copy)
+    )
+
+
+def test_repeated_quote_needs_a_prefix_or_suffix(facts_copy: Path) -> None:
+    # "against" stands twice in paragraph 8: the citation must say which one.
+    text = ENTRY.replace("A Government communiqué, signed by Kalinin", "against").replace(
+        "para. 7", "para. 8"
+    )
+    write_entry(facts_copy, text)
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:9: citations[0].quote: appears 2 times in para. 8; add a prefix or suffix to pin it"
+    ]
+    write_entry(facts_copy, text + "  prefix: organized the repression\n")
+    assert "test-entry" in {e.id for e in load_fact_base(facts_copy).entries}
+
+
+def test_source_text_that_is_not_utf8_is_refused(facts_copy: Path) -> None:
+    (facts_copy / "sources" / "serge-1937-the-end-of-henry-yagoda.txt").write_bytes(b"caf\xe9\n")
+    source_file = (facts_copy / "sources" / "serge-1937-yagoda.yaml").read_text().splitlines()
+    line = next(n for n, text in enumerate(source_file, 1) if text.startswith("text_file:"))
+    assert errors_for(facts_copy) == [
+        f"facts/sources/serge-1937-yagoda.yaml:{line}: text_file: facts/sources/serge-1937-the-end-of-henry-yagoda.txt:"
+        " not UTF-8 text (byte 3)"
+    ]
+
+
+def test_canonical_dump_round_trips() -> None:
+    for entry in load_fact_base(BUNDLED_FACTS).entries:
+        document, errors = parse_yaml(dump_yaml(entry), "x.yaml")
+        assert not errors and document is not None
+        assert type(entry).model_validate(document.data) == entry

@@ -1,0 +1,118 @@
+"""The SQLite store and fact-base import/export."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from askbot.curation import ImportConflict, apply_import, plan_import
+from askbot.factfiles import bundled_facts_dir, load_fact_base, write_fact_base
+from askbot.store import SCHEMA_VERSION, Actor, Store, StoreError
+
+ACTOR = Actor(name="tester", id="42")
+
+
+async def import_dir(store: Store, directory: Path):
+    plan = plan_import(await store.load_fact_base(), load_fact_base(directory))
+    await apply_import(store, plan, ACTOR)
+    return plan
+
+
+async def test_open_applies_migrations_and_pragmas(store: Store) -> None:
+    assert await store.schema_version() == SCHEMA_VERSION
+    async with store.transaction() as db:
+        assert (await (await db.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+        assert (await (await db.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    opened = await Store.open(path)
+    async with opened.transaction() as db:
+        await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    await opened.close()
+    with pytest.raises(StoreError, match="newer than this askbot"):
+        await Store.open(path)
+
+
+async def test_import_counts_and_reimport_changes_nothing(store: Store) -> None:
+    facts = bundled_facts_dir()
+    first = await import_dir(store, facts)
+    expected = len(load_fact_base(facts).entries)
+    assert len(first.added) == expected and not first.changed
+    counts = await store.counts()
+    assert counts["entries"] == expected and counts["revisions"] == expected
+
+    second = await import_dir(store, facts)
+    assert (len(second.added), len(second.changed), len(second.unchanged)) == (0, 0, expected)
+    assert not second.has_changes
+    assert await store.counts() == counts
+
+
+async def test_import_export_import_is_byte_for_byte_lossless(store: Store, tmp_path: Path) -> None:
+    facts = bundled_facts_dir()
+    await import_dir(store, facts)
+    exported = tmp_path / "exported"
+    write_fact_base(await store.load_fact_base(), exported)
+    for original in sorted(p for p in facts.rglob("*") if p.is_file() and p.name != "README.md"):
+        copy = exported / original.relative_to(facts)
+        assert copy.exists(), f"export lost {original.relative_to(facts)}"
+        assert filecmp.cmp(original, copy, shallow=False), (
+            f"{original.relative_to(facts)} differs after export"
+        )
+    second = await import_dir(store, exported)
+    assert not second.has_changes
+
+
+async def test_changed_file_makes_a_new_revision_and_keeps_the_old(
+    store: Store, facts_copy: Path
+) -> None:
+    await import_dir(store, facts_copy)
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("status: settled", "status: settled\nretired: true"))
+    plan = await import_dir(store, facts_copy)
+    assert plan.retired == ["yagoda-arrest-why"]
+    entry = await store.entry("yagoda-arrest-why")
+    assert entry is not None and entry.retired and entry.revision == 2
+    assert (await store.revision_info("yagoda-arrest-why", 1))["actor_name"] == "tester"
+    assert "yagoda-arrest-why" not in {e.id for e in await store.entries()}
+
+
+async def test_stale_file_is_a_conflict_not_an_overwrite(store: Store, facts_copy: Path) -> None:
+    await import_dir(store, facts_copy)
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("status: settled", "status: settled\nretired: true"))
+    await import_dir(store, facts_copy)  # database now at revision 2
+    path.write_text(
+        path.read_text().replace("retired: true\n", "").replace("Writing in 1937", "In 1937")
+    )
+    plan = plan_import(await store.load_fact_base(), load_fact_base(facts_copy))
+    assert plan.problems == [
+        "entry 'yagoda-arrest-why': the file is at revision 1 but the database is at revision 2; it changed"
+        " since the file was exported. Export, merge your edit, import again."
+    ]
+    with pytest.raises(ImportConflict):
+        await apply_import(store, plan, ACTOR)
+
+
+async def test_failed_import_leaves_the_database_unchanged(store: Store, facts_copy: Path) -> None:
+    await import_dir(store, facts_copy)
+    before = await store.load_fact_base()
+    counts = await store.counts()
+    # A new entry whose question a live database entry already asks passes file validation (the
+    # files alone are consistent) but breaks the database's unique rule halfway through the import.
+    existing = (facts_copy / "entries" / "yagoda-arrest-why.yaml").read_text()
+    (facts_copy / "entries" / "yagoda-arrest-why.yaml").unlink()
+    (facts_copy / "entries" / "a-twin.yaml").write_text(
+        existing.replace("id: yagoda-arrest-why", "id: a-twin")
+    )
+    aliases = facts_copy / "aliases.yaml"
+    aliases.write_text(aliases.read_text() + "- canonical: Zzz\n  kind: term\n  variants: [zz]\n")
+    plan = plan_import(before, load_fact_base(facts_copy))
+    assert plan.added and plan.aliases_changed and not plan.problems
+    with pytest.raises(StoreError, match="UNIQUE constraint failed"):
+        await apply_import(store, plan, ACTOR)
+    assert await store.load_fact_base() == before
+    assert await store.counts() == counts

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from askbot.curation import ImportConflict, apply_import, plan_import
-from askbot.factfiles import bundled_facts_dir, load_fact_base, write_fact_base
+from askbot.factfiles import bundled_facts_dir, dump_yaml, load_fact_base, write_fact_base
 from askbot.store import SCHEMA_VERSION, Actor, Store, StoreError
 
 ACTOR = Actor(name="tester", id="42")
@@ -86,7 +86,7 @@ async def test_stale_file_is_a_conflict_not_an_overwrite(store: Store, facts_cop
     path.write_text(path.read_text().replace("status: settled", "status: settled\nretired: true"))
     await import_dir(store, facts_copy)  # database now at revision 2
     path.write_text(
-        path.read_text().replace("retired: true\n", "").replace("Writing in 1937", "In 1937")
+        path.read_text().replace("retired: true\n", "").replace("summary: ", "summary: Edited. ")
     )
     plan = plan_import(await store.load_fact_base(), load_fact_base(facts_copy))
     assert plan.problems == [
@@ -99,14 +99,19 @@ async def test_stale_file_is_a_conflict_not_an_overwrite(store: Store, facts_cop
 
 async def test_failed_import_leaves_the_database_unchanged(store: Store, facts_copy: Path) -> None:
     await import_dir(store, facts_copy)
+    # An entry that exists only in the database (as if added from Discord) ...
+    template = (await store.entries())[0]
+    db_only = template.model_copy(
+        update={"id": "db-only", "question": "Who kept the keys?", "related": []}
+    )
+    async with store.transaction() as db:
+        await store.put_entry(db, db_only, ACTOR, "test", expected_revision=None)
     before = await store.load_fact_base()
     counts = await store.counts()
-    # A new entry whose question a live database entry already asks passes file validation (the
-    # files alone are consistent) but breaks the database's unique rule halfway through the import.
-    existing = (facts_copy / "entries" / "yagoda-arrest-why.yaml").read_text()
-    (facts_copy / "entries" / "yagoda-arrest-why.yaml").unlink()
+    # ... and files that add the same question under another id: the files alone are consistent, so
+    # validation passes, but the database's unique rule refuses it halfway through the import.
     (facts_copy / "entries" / "a-twin.yaml").write_text(
-        existing.replace("id: yagoda-arrest-why", "id: a-twin")
+        dump_yaml(db_only.model_copy(update={"id": "a-twin"}))
     )
     aliases = facts_copy / "aliases.yaml"
     aliases.write_text(aliases.read_text() + "- canonical: Zzz\n  kind: term\n  variants: [zz]\n")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from rapidfuzz import utils
 
 from askbot.matching import Matcher, ScoredEntry
-from askbot.models import Citation, Entry, EntryStatus, FactBase, Source
+from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source
+from askbot.rules import Rule, check_rules
+from askbot.store import Store
+
+MAX_QUESTION_CHARS = 1000
 
 AnswerStatus = Literal["answered", "no_match", "declined"]
 
@@ -73,19 +80,55 @@ class Answer(BaseModel):
 
 
 class AnswerEngine:
-    """Holds the matcher index and the sources it cites; rebuilt when the fact base changes."""
+    """The matcher index plus what answers cite; rebuilt when the fact base changes.
 
-    def __init__(self, fact_base: FactBase) -> None:
-        self.sources = {s.id: s for s in fact_base.sources}
-        live = [e for e in fact_base.entries if not e.retired and e.citations]
-        self.entries = {e.id: e for e in live}
-        self.matcher = Matcher(live, fact_base.aliases)
+    Entries are kept as compact JSON and rebuilt only when shown, so a large fact base costs the
+    index plus its text, not a full model per entry.
+    """
 
-    def answer(self, question: str) -> Answer:
-        result = self.matcher.match(question)
+    def __init__(
+        self, entries: Iterable[Entry], sources: Iterable[Source], aliases: Sequence[AliasGroup]
+    ) -> None:
+        self.sources = {s.id: s for s in sources}
+        self._stored: dict[str, bytes] = {}
+
+        def live() -> Iterator[Entry]:
+            for entry in entries:
+                if not entry.retired and entry.citations:
+                    self._stored[entry.id] = entry.model_dump_json().encode()
+                    yield entry
+
+        self.matcher = Matcher(live(), aliases)
+
+    @classmethod
+    def from_fact_base(cls, fact_base: FactBase) -> AnswerEngine:
+        return cls(fact_base.entries, fact_base.sources, fact_base.aliases)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """A live entry by id (None if unknown or retired)."""
+        stored = self._stored.get(entry_id)
+        return Entry.model_validate_json(stored) if stored is not None else None
+
+    def answer(self, question: str, today: date | None = None) -> Answer:
+        """Rules first, then the matcher; never raises on any text a member can type."""
+        text = clean_question(question)
+        if not any(ch.isalnum() for ch in text):
+            return Answer(
+                question=question,
+                status="no_match",
+                unresolved=False,
+                rule=None,
+                message=EMPTY_QUESTION_MESSAGE,
+                matches=[],
+                suggestions=[],
+            )
+        rule = check_rules(text, today)
+        if rule is not None:
+            return declined(question, rule)
+        result = self.matcher.match(text)
         if result.best is None:
             suggestions = [
-                Suggestion(id=s.entry.id, question=s.entry.question, score=s.score)
+                Suggestion(id=s.id, question=s.question, score=round(s.score, 1))
                 for s in result.near
             ]
             return Answer(
@@ -110,9 +153,9 @@ class AnswerEngine:
         )
 
     def view(self, scored: ScoredEntry) -> MatchView:
-        return MatchView(
-            score=round(scored.score, 1), **entry_view_fields(scored.entry, self.sources)
-        )
+        entry = self.entry(scored.id)
+        assert entry is not None  # the matcher only indexes live entries
+        return MatchView(score=round(scored.score, 1), **entry_view_fields(entry, self.sources))
 
 
 def citation_view(citation: Citation, sources: dict[str, Source]) -> CitationView:
@@ -185,6 +228,51 @@ def answer_message(match: MatchView) -> str:
             f'- {citation.author}, "{citation.title}" ({date}), {citation.locator}: "{citation.quote}"'
         )
     return "\n".join(lines)
+
+
+EMPTY_QUESTION_MESSAGE = (
+    'Please ask a question in words, for example: "Why was Yagoda arrested?" or '
+    '"Did Stalin plan the Great Purge?"'
+)
+
+
+def clean_question(question: str) -> str:
+    """Drop control characters and cap the length; what is left is what gets matched."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in question)
+    return " ".join(printable.split())[:MAX_QUESTION_CHARS]
+
+
+def declined(question: str, rule: Rule) -> Answer:
+    return Answer(
+        question=question,
+        status="declined",
+        unresolved=False,
+        rule=rule.name,
+        message=f"{rule.text}\n\nHow to ask instead: {rule.hint}",
+        matches=[],
+        suggestions=[],
+    )
+
+
+def queue_key(question: str) -> str:
+    """How unanswered questions are grouped: case, punctuation and spacing folded."""
+    return utils.default_process(clean_question(question))
+
+
+async def ask(
+    engine: AnswerEngine,
+    store: Store,
+    question: str,
+    *,
+    record: bool = True,
+    today: date | None = None,
+) -> Answer:
+    """Answer a question; queue it for moderators when nothing in the base fits."""
+    answer = engine.answer(question, today)
+    key = queue_key(question)
+    if record and answer.status == "no_match" and answer.message != EMPTY_QUESTION_MESSAGE and key:
+        await store.record_unanswered(key, clean_question(question)[:500])
+    return answer
 
 
 def no_match_message(suggestions: list[Suggestion]) -> str:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
-from rapidfuzz import utils
 
-from askbot.answering import Answer, AnswerEngine, ListedEntry, list_entries
+from askbot.answering import Answer, AnswerEngine, ListedEntry, ask, list_entries
 from askbot.bootstrap import cli_actor, open_store
 from askbot.citations import split_paragraphs
 from askbot.config import ConfigError, Settings, load_settings
@@ -45,12 +44,8 @@ def _print_json(data: Any) -> None:
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
-        engine = AnswerEngine(await store.load_fact_base())
-        answer: Answer = engine.answer(args.question)
-        if answer.status == "no_match" and not args.no_record:
-            normalised = utils.default_process(args.question)
-            if normalised:
-                await store.record_unanswered(normalised, args.question.strip()[:500])
+        engine = AnswerEngine.from_fact_base(await store.load_fact_base())
+        answer: Answer = await ask(engine, store, args.question, record=not args.no_record)
     if args.json:
         sys.stdout.write(answer.model_dump_json() + "\n")
     else:

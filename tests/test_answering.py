@@ -1,0 +1,124 @@
+"""question -> Answer: the JSON contract for every status, bad input, and the unanswered queue."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from askbot.answering import UNRESOLVED_BANNER, AnswerEngine
+from askbot.cli import main
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+from askbot.models import EntryStatus
+from askbot.store import Store
+
+FACT_BASE = load_fact_base(bundled_facts_dir())
+ENGINE = AnswerEngine.from_fact_base(FACT_BASE)
+ANSWER_KEYS = {"question", "status", "unresolved", "rule", "message", "matches", "suggestions"}
+MATCH_KEYS = {"id", "question", "summary", "status", "score", "positions", "citations"}
+CITATION_KEYS = {"source_id", "title", "author", "date", "url", "quote", "locator"}
+
+
+def ask_json(capsys: pytest.CaptureFixture[str], question: str, *flags: str) -> dict:
+    assert main(["ask", "--json", *flags, question]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, "exactly one JSON object on one line"
+    answer = json.loads(out)
+    assert set(answer) == ANSWER_KEYS
+    return answer
+
+
+def test_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = ask_json(capsys, "Why was Yagoda arrested?")
+    assert answer["status"] == "answered" and answer["rule"] is None and answer["suggestions"] == []
+    top = answer["matches"][0]
+    assert set(top) >= MATCH_KEYS and top["id"] == "yagoda-arrest-why"
+    assert top["citations"] and set(top["citations"][0]) >= CITATION_KEYS
+    assert answer["unresolved"] is False
+    assert top["summary"] in answer["message"]
+
+
+def test_unresolved_answer_says_so_first_with_positions(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = ask_json(capsys, "Did Stalin plan the Great Purge or did it snowball out of control?")
+    top = answer["matches"][0]
+    assert answer["status"] == "answered" and top["status"] in ("unresolved", "debated")
+    assert answer["unresolved"] is True
+    assert answer["message"].startswith(UNRESOLVED_BANNER[EntryStatus(top["status"])])
+    assert len(top["positions"]) >= 2
+    for position in top["positions"]:
+        assert position["held_by"] in answer["message"] and position["citations"]
+    assert "rests on" in answer["message"]
+
+
+def test_no_match_offers_suggestions_and_is_queued(capsys: pytest.CaptureFixture[str]) -> None:
+    question = "When was Yezhov arrested?"
+    answer = ask_json(capsys, question)
+    assert answer["status"] == "no_match" and answer["matches"] == []
+    assert 1 <= len(answer["suggestions"]) <= 3
+    assert {"id", "question", "score"} == set(answer["suggestions"][0])
+    assert "will not guess" in answer["message"]
+    ask_json(
+        capsys, "when was YEZHOV arrested"
+    )  # same question, other case: one queue row, count 2
+    ask_json(capsys, "when was yezhov arrested??", "--no-record")
+    assert main(["facts", "list"]) == 0
+    capsys.readouterr()
+
+
+async def test_unanswered_queue_counts_repeats(tmp_path) -> None:
+    from askbot.answering import ask
+
+    async with await Store.open(tmp_path / "q.db") as store:
+        for text in ("When was Yezhov arrested?", "when was YEZHOV arrested", "recipe for borscht"):
+            await ask(ENGINE, store, text)
+        await ask(ENGINE, store, "when was yezhov arrested!!", record=False)
+        await ask(ENGINE, store, "Why was Yagoda arrested?")  # answered: not queued
+        queue = await store.unanswered()
+    assert [(row["normalised"], row["count"]) for row in queue] == [
+        ("when was yezhov arrested", 2),
+        ("recipe for borscht", 1),
+    ]
+
+
+def test_declined_quotes_the_rule_and_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = ask_json(capsys, "What if Yagoda had fled abroad in 1936?")
+    assert answer["status"] == "declined" and answer["rule"] == "hypothetical"
+    assert "No hypotheticals" in answer["message"] and "How to ask instead" in answer["message"]
+    recent = ask_json(capsys, "Is the 2022 invasion of Ukraine like the purges?")
+    assert recent["status"] == "declined" and recent["rule"] == "recent-events"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   \n\t ",
+        "why " * 1250,
+        "why was\x00 yagoda\x1b[31m arrested\x07",
+        "🤔🤔 yagoda?? 🔥",
+        "**why** was `yagoda` _arrested_ ||spoiler|| > quote",
+        "@everyone <@123456789> why was yagoda arrested",
+        "Ягода",
+        "Почему арестовали Ягоду?",
+        "?!?!?!",
+    ],
+)
+def test_bad_input_never_raises(question: str) -> None:
+    answer = ENGINE.answer(question)
+    assert answer.status in ("answered", "no_match")
+    assert answer.message
+    if answer.status == "answered":
+        assert answer.matches[0].citations
+
+
+def test_empty_question_gets_a_clear_prompt() -> None:
+    answer = ENGINE.answer("   ")
+    assert answer.status == "no_match" and "Please ask a question" in answer.message
+
+
+def test_every_live_entry_can_be_shown_with_citations() -> None:
+    for entry in FACT_BASE.entries:
+        shown = ENGINE.entry(entry.id)
+        assert (shown is None) == entry.retired
+        if shown:
+            assert shown.citations

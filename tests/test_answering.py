@@ -50,19 +50,13 @@ def test_unresolved_answer_says_so_first_with_positions(capsys: pytest.CaptureFi
     assert "rests on" in answer["message"]
 
 
-def test_no_match_offers_suggestions_and_is_queued(capsys: pytest.CaptureFixture[str]) -> None:
-    question = "When was Yezhov arrested?"
-    answer = ask_json(capsys, question)
+def test_no_match_offers_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = ask_json(capsys, "When was Yezhov arrested?")
     assert answer["status"] == "no_match" and answer["matches"] == []
     assert 1 <= len(answer["suggestions"]) <= 3
     assert {"id", "question", "score"} == set(answer["suggestions"][0])
     assert "will not guess" in answer["message"]
-    ask_json(
-        capsys, "when was YEZHOV arrested"
-    )  # same question, other case: one queue row, count 2
-    ask_json(capsys, "when was yezhov arrested??", "--no-record")
-    assert main(["facts", "list"]) == 0
-    capsys.readouterr()
+    assert answer["suggestions"][0]["question"] in answer["message"]
 
 
 async def test_unanswered_queue_counts_repeats(tmp_path) -> None:

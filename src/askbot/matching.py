@@ -137,7 +137,9 @@ class Normaliser:
                 if words:
                     self.phrases[" ".join(words)] = canonical
                     if len(words) > 1:
-                        self.longest_from[words[0]] = max(self.longest_from.get(words[0], 1), len(words))
+                        self.longest_from[words[0]] = max(
+                            self.longest_from.get(words[0], 1), len(words)
+                        )
 
     def words(self, text: str) -> list[str]:
         """All words, aliases folded, nothing dropped."""
@@ -301,7 +303,9 @@ class Matcher:
             return self.weight(token) * self.settings.summary_weight
         return 0.0
 
-    def _evidence(self, index: int, coverage: float, wanted: set[str], query_text: str) -> Candidate:
+    def _evidence(
+        self, index: int, coverage: float, wanted: set[str], query_text: str
+    ) -> Candidate:
         precision = phrase_coverage = similarity = 0.0
         total = sum(self.weight(t) for t in wanted)
         asked = wanted & ANSWER_TYPES
@@ -318,7 +322,9 @@ class Matcher:
 
     def score(self, candidate: Candidate) -> float:
         s = self.settings
-        blend = s.precision_share * candidate.precision + (1 - s.precision_share) * candidate.similarity
+        blend = (
+            s.precision_share * candidate.precision + (1 - s.precision_share) * candidate.similarity
+        )
         fit = s.fit_floor + (1 - s.fit_floor) * blend
         kind = 1.0 if candidate.same_type else s.other_type_factor
         return 100 * candidate.coverage**s.coverage_gate * fit * kind

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from rapidfuzz import utils
+from rapidfuzz import fuzz, process, utils
 
 from askbot.matching import Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source
@@ -108,6 +108,41 @@ class AnswerEngine:
         """A live entry by id (None if unknown or retired)."""
         stored = self._stored.get(entry_id)
         return Entry.model_validate_json(stored) if stored is not None else None
+
+    def entry_view(self, entry_id: str) -> EntryView | None:
+        entry = self.entry(entry_id)
+        return EntryView(**entry_view_fields(entry, self.sources)) if entry else None
+
+    def find_entries(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Live entries whose id or question is close to ``text``, as (id, question): for pickers."""
+        ids, questions = self.matcher.ids, self.matcher.questions
+        if not text.strip():
+            return sorted(zip(ids, questions, strict=True), key=lambda pair: pair[1].casefold())[
+                :limit
+            ]
+        labels = [
+            f"{question} {entry_id}" for entry_id, question in zip(ids, questions, strict=True)
+        ]
+        hits = process.extract(
+            text, labels, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit
+        )
+        return [(ids[index], questions[index]) for _, _, index in hits]
+
+    def answer_for(self, entry_id: str, question: str) -> Answer | None:
+        """The answer a member chose from suggestions: that entry, as if it had matched."""
+        view = self.entry_view(entry_id)
+        if view is None:
+            return None
+        match = MatchView(score=100.0, **view.model_dump())
+        return Answer(
+            question=question,
+            status="answered",
+            unresolved=match.status is not EntryStatus.SETTLED,
+            rule=None,
+            message=answer_message(match),
+            matches=[match],
+            suggestions=[],
+        )
 
     def answer(self, question: str, today: date | None = None) -> Answer:
         """Rules first, then the matcher; never raises on any text a member can type."""

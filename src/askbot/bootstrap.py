@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import logging
 from pathlib import Path
@@ -34,7 +35,7 @@ async def open_store(settings: Settings) -> Store:
         if await store.is_empty():
             directory = facts_dir(settings)
             log.info("empty database %s: loading the fact base from %s", store.path, directory)
-            incoming = load_fact_base(directory)
+            incoming = await asyncio.to_thread(load_fact_base, directory)  # file reads off the loop
             plan = plan_import(await store.load_fact_base(), incoming)
             await apply_import(
                 store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}"

@@ -158,6 +158,56 @@ async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -
     return EXIT_OK
 
 
+# --- discord ---------------------------------------------------------------------------------------
+
+
+def _token(settings: Settings) -> str:
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise CliError(
+            "DISCORD_TOKEN is not set: put the bot token in the environment or in .env", EXIT_USAGE
+        )
+    return settings.discord_token.get_secret_value().strip()
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    token = _token(settings)
+    import discord  # lazily: only the bot needs discord.py; `askbot ask` stays light
+
+    from askbot.discord.bot import run
+
+    try:
+        await run(settings, token)
+    except discord.LoginFailure as exc:
+        raise CliError(
+            "Discord rejected DISCORD_TOKEN: check the token in the developer portal"
+        ) from exc
+    return EXIT_OK
+
+
+async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    token = _token(settings)
+    import discord
+
+    from askbot.discord.bot import sync_commands
+
+    guild = args.guild or settings.dev_guild
+    try:
+        names = await sync_commands(settings, token, guild)
+    except discord.LoginFailure as exc:
+        raise CliError(
+            "Discord rejected DISCORD_TOKEN: check the token in the developer portal"
+        ) from exc
+    except discord.HTTPException as exc:
+        raise CliError(f"Discord refused the command sync: {exc.status} {exc.text}") from exc
+    where = (
+        f"guild {guild}"
+        if guild
+        else "all guilds (global commands can take up to an hour to appear)"
+    )
+    print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
+    return EXIT_OK
+
+
 # --- wiring --------------------------------------------------------------------------------------
 
 
@@ -201,6 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
         "kind", nargs="?", choices=["entry", "source", "aliases"], help="one file kind only"
     )
     schema.set_defaults(handler=cmd_facts_schema)
+
+    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    run.set_defaults(handler=cmd_run)
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument(
+        "--guild", type=int, help="one guild id (default ASKBOT_DEV_GUILD; else global)"
+    )
+    sync.set_defaults(handler=cmd_sync)
 
     sources = commands.add_parser("sources", help="the source documents")
     sources_commands = sources.add_subparsers(

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     mod_roles: Annotated[list[str], NoDecode] = Field(
         default=[], description="Comma-separated role ids or names allowed to curate."
     )
+    ask_cooldown_rate: int = Field(default=3, ge=1, description="/ask uses allowed per member ...")
+    ask_cooldown_seconds: float = Field(default=30.0, gt=0, description="... in this many seconds.")
 
     @field_validator("mod_roles", mode="before")
     @classmethod

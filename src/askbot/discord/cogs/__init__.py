@@ -1,0 +1,1 @@
+"""Slash commands, grouped by what members do with them."""

@@ -1,0 +1,229 @@
+"""/ask, the "Ask askbot" message command, /help, and the buttons on answers.
+
+Buttons and the suggestion menu are DynamicItems: what they act on is in their custom id (entry
+id) or in the message they sit on (the question), so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from askbot.answering import Answer, ask, clean_question, queue_key
+from askbot.discord import embeds
+from askbot.discord.errors import UserFacingError, guarded
+from askbot.rules import HYPOTHETICAL, RECENT
+
+if TYPE_CHECKING:
+    from askbot.discord.bot import AskBot
+
+QUESTION_PREFIX = "Q: "
+ENTRY_ID = r"(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*)"
+
+
+def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
+    settings = interaction.client.settings  # type: ignore[attr-defined]
+    return app_commands.Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
+
+
+def question_on(message: discord.Message | None) -> str | None:
+    """The question an answer message was for (kept in its embed's author line)."""
+    if message is None or not message.embeds:
+        return None
+    author = message.embeds[0].author.name or ""
+    return author.removeprefix(QUESTION_PREFIX) if author.startswith(QUESTION_PREFIX) else None
+
+
+def answer_view(entry_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SourcesButton(entry_id))
+    view.add_item(NotWhatIAskedButton(entry_id))
+    return view
+
+
+def suggestions_view(answer: Answer) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SuggestionSelect(answer))
+    return view
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: Answer, *, asked_by: str | None = None
+) -> None:
+    """Answered: public, with buttons. No match: private, with suggestions. Declined: private."""
+    if answer.status == "answered":
+        embed = embeds.answer_embed(answer, asked_by=asked_by)
+        await interaction.response.send_message(embed=embed, view=answer_view(answer.matches[0].id))
+    elif answer.status == "no_match":
+        view = suggestions_view(answer) if answer.suggestions else discord.utils.MISSING
+        await interaction.response.send_message(
+            embed=embeds.no_match_embed(answer), view=view, ephemeral=True
+        )
+    else:
+        await interaction.response.send_message(embed=embeds.declined_embed(answer), ephemeral=True)
+
+
+class SourcesButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"askbot:sources:{ENTRY_ID}"
+):
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show sources",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"askbot:sources:{entry_id}",
+            )
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SourcesButton:
+        return cls(match["entry"])
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        view = bot.engine.entry_view(self.entry_id)
+        if view is None:
+            raise UserFacingError(
+                "That entry has since been retired or removed; ask again for the current answer."
+            )
+        await interaction.response.send_message(embed=embeds.citations_embed(view), ephemeral=True)
+
+
+class NotWhatIAskedButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"askbot:wrong:{ENTRY_ID}"
+):
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Not what I asked",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"askbot:wrong:{entry_id}",
+            )
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> NotWhatIAskedButton:
+        return cls(match["entry"])
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        question = question_on(interaction.message)
+        if question and queue_key(question):
+            await bot.store.record_unanswered(queue_key(question), clean_question(question))
+        await interaction.response.send_message(
+            "Thanks: the moderators will see that this answer missed your question.", ephemeral=True
+        )
+
+
+class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"askbot:suggest"):
+    def __init__(self, answer: Answer | None = None) -> None:
+        options = [
+            discord.SelectOption(label=embeds.clip(s.question, 100), value=s.id)
+            for s in (answer.suggestions if answer else [])
+        ] or [discord.SelectOption(label="(no suggestions)", value="none")]
+        super().__init__(
+            discord.ui.Select(
+                custom_id="askbot:suggest", placeholder="Did you mean…", options=options
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SuggestionSelect:
+        return cls()
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        question = question_on(interaction.message) or ""
+        answer = bot.engine.answer_for(values[0], question) if values else None
+        if answer is None:
+            raise UserFacingError(
+                "That suggestion is no longer in the fact base; please ask again."
+            )
+        await interaction.response.send_message(
+            embed=embeds.answer_embed(answer), view=answer_view(values[0]), ephemeral=True
+        )
+
+
+HELP_TEXT = (
+    "I answer history questions from a **curated fact base**: every answer is written by our "
+    "moderators in their own words and traces to verbatim quotes from real sources, with where they "
+    "stand. When historians consider a question **unresolved or debated**, I say so first and show "
+    "the positions and who holds them. When nothing fits, I say so and suggest close entries: I never "
+    "guess or invent a citation."
+)
+HOW_TO_ASK = (
+    "• Ask one thing at a time: *Why was Yagoda arrested?*\n"
+    "• Names in any spelling work: Yezhov, Ezhov, Jeschow.\n"
+    "• Right-click a message → Apps → **Ask askbot** to ask about it.\n"
+    "• `/cite entry:` shows an entry's full citations; `/sources` lists the documents."
+)
+
+
+class AskCog(commands.Cog):
+    def __init__(self, bot: AskBot) -> None:
+        self.bot = bot
+        self.ask_message_menu = app_commands.ContextMenu(
+            name="Ask askbot", callback=self.ask_message
+        )
+        bot.tree.add_command(self.ask_message_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_message_menu.name, type=self.ask_message_menu.type)
+
+    @app_commands.command(
+        name="ask", description="Ask a history question; I answer from sourced entries"
+    )
+    @app_commands.describe(question="Your question, e.g. Why was Yagoda arrested?")
+    @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]
+    ) -> None:
+        answer = await ask(self.bot.engine, self.bot.store, question)
+        await send_answer(interaction, answer)
+
+    @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    async def ask_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        text = message.content.strip()
+        if not text:
+            raise UserFacingError("That message has no text I can ask about.")
+        answer = await ask(self.bot.engine, self.bot.store, text)
+        await send_answer(interaction, answer, asked_by=interaction.user.display_name)
+
+    @app_commands.command(
+        name="help", description="What askbot does, its rules, and how to ask well"
+    )
+    async def help(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(
+            title="About askbot", description=HELP_TEXT, colour=embeds.COLOUR_ANSWER
+        )
+        embed.add_field(name="How to ask well", value=HOW_TO_ASK, inline=False)
+        embed.add_field(
+            name="Rule: no hypotheticals",
+            value=f"{HYPOTHETICAL.text}\n*{HYPOTHETICAL.hint}*",
+            inline=False,
+        )
+        embed.add_field(
+            name="Rule: the 20-year rule", value=f"{RECENT.text}\n*{RECENT.hint}*", inline=False
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: AskBot) -> None:
+    bot.add_dynamic_items(SourcesButton, NotWhatIAskedButton, SuggestionSelect)
+    await bot.add_cog(AskCog(bot))

@@ -1,0 +1,172 @@
+"""Core results -> Discord embeds, always inside Discord's limits.
+
+Limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits): title 256,
+description 4096, 25 fields, field name 256, field value 1024, footer 2048, 6000 characters in all.
+Anything longer is cut at a word boundary with a pointer to ``/cite``, never sent to fail with a 400.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, EntryView, MatchView
+from askbot.models import EntryStatus, Source
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+QUOTE_PREVIEW = 300
+
+COLOUR_ANSWER = discord.Colour.blurple()
+COLOUR_OPEN = discord.Colour.gold()
+COLOUR_NONE = discord.Colour.light_grey()
+COLOUR_DECLINED = discord.Colour.orange()
+
+
+def escape(text: str) -> str:
+    """A member's own words, shown back without markdown tricks or pings."""
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def clip(text: str, limit: int, more: str = "…") -> str:
+    """Cut at a word boundary so the result, with ``more`` appended, fits in ``limit``."""
+    if len(text) <= limit:
+        return text
+    room = max(limit - len(more), 0)
+    cut = text[:room]
+    if " " in cut[room // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + more
+
+
+def cite_pointer(entry_id: str) -> str:
+    return f"… (cut to fit; `/cite entry:{entry_id}` shows it in full)"
+
+
+def _citation_line(citation: CitationView, quote_limit: int = QUOTE_PREVIEW) -> str:
+    date = citation.date or "n.d."
+    quote = clip(citation.quote, quote_limit)
+    return f"**{escape(citation.author)}**, *{escape(citation.title)}* ({date}), {citation.locator} [{citation.kind}]\n> {escape(quote)}"
+
+
+def _add_field(embed: discord.Embed, name: str, value: str, entry_id: str) -> None:
+    if len(embed.fields) >= FIELD_COUNT_LIMIT:
+        return
+    embed.add_field(
+        name=clip(name, FIELD_NAME_LIMIT),
+        value=clip(value, FIELD_VALUE_LIMIT, cite_pointer(entry_id)),
+        inline=False,
+    )
+
+
+def fit_total(embed: discord.Embed, entry_id: str) -> discord.Embed:
+    """Drop fields from the end (and finally shorten the description) until the embed fits 6000."""
+    while len(embed) > TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+        if embed.footer.text and "cut to fit" not in embed.footer.text:
+            embed.set_footer(
+                text=clip(embed.footer.text + " · some sources cut to fit; see /cite", FOOTER_LIMIT)
+            )
+    if len(embed) > TOTAL_LIMIT and embed.description:
+        overflow = len(embed) - TOTAL_LIMIT
+        embed.description = clip(
+            embed.description, len(embed.description) - overflow, cite_pointer(entry_id)
+        )
+    return embed
+
+
+def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
+    """The public reply to an answered question: the flag first when it is open, then the answer."""
+    match: MatchView = answer.matches[0]
+    open_question = match.status is not EntryStatus.SETTLED
+    description = match.summary
+    if open_question:
+        description = f"⚠️ **{UNRESOLVED_BANNER[match.status]}**\n\n{description}"
+    embed = discord.Embed(
+        title=clip(match.question, TITLE_LIMIT),
+        description=clip(description, DESCRIPTION_LIMIT, cite_pointer(match.id)),
+        colour=COLOUR_OPEN if open_question else COLOUR_ANSWER,
+    )
+    embed.set_author(name=clip(f"Q: {answer.question}", TITLE_LIMIT))
+    for number, position in enumerate(match.positions, 1):
+        kinds = ", ".join(sorted({c.kind for c in position.citations}))
+        _add_field(
+            embed,
+            f"Position {number}: held by {position.held_by}",
+            f"{escape(position.stance)}\n*Rests on: {kinds} source*",
+            match.id,
+        )
+    sources = "\n".join(_citation_line(c) for c in match.citations)
+    _add_field(embed, "Sources", sources, match.id)
+    if len(answer.matches) > 1:
+        related = "\n".join(f"• {escape(m.question)} (`{m.id}`)" for m in answer.matches[1:])
+        _add_field(embed, "Related entries", related, match.id)
+    footer = f"entry {match.id} · /cite entry:{match.id} for full citations"
+    if asked_by:
+        footer = f"asked by {asked_by} · {footer}"
+    embed.set_footer(text=clip(footer, FOOTER_LIMIT))
+    return fit_total(embed, match.id)
+
+
+def citations_embed(entry: EntryView) -> discord.Embed:
+    """Every citation of an entry in full: quote, locator, source."""
+    embed = discord.Embed(
+        title=clip(f"Sources: {entry.question}", TITLE_LIMIT), colour=COLOUR_ANSWER
+    )
+    citations = [(None, c) for c in entry.citations]
+    citations += [(p.held_by, c) for p in entry.positions for c in p.citations]
+    for held_by, citation in citations:
+        name = f"{citation.author}, {citation.locator}" + (
+            f" (position held by {held_by})" if held_by else ""
+        )
+        value = f"*{escape(citation.title)}* ({citation.date or 'n.d.'}) [{citation.kind}]\n> {escape(citation.quote)}"
+        _add_field(embed, name, value, entry.id)
+    embed.set_footer(text=f"entry {entry.id}")
+    return fit_total(embed, entry.id)
+
+
+def no_match_embed(answer: Answer) -> discord.Embed:
+    embed = discord.Embed(
+        title="Nothing in the fact base answers this",
+        description=clip(
+            "I will not guess. "
+            + (
+                "Perhaps one of these is what you meant:"
+                if answer.suggestions
+                else "Try other words, or ask the moderators to add it."
+            )
+            + "\n\n"
+            + "\n".join(f"• {escape(s.question)}" for s in answer.suggestions),
+            DESCRIPTION_LIMIT,
+        ),
+        colour=COLOUR_NONE,
+    )
+    embed.set_author(name=clip(f"Q: {answer.question}", TITLE_LIMIT))
+    embed.set_footer(text="Your question was noted for the moderators.")
+    return embed
+
+
+def declined_embed(answer: Answer) -> discord.Embed:
+    return discord.Embed(
+        title="We don't take this kind of question",
+        description=clip(answer.message, DESCRIPTION_LIMIT),
+        colour=COLOUR_DECLINED,
+    )
+
+
+def sources_embed(sources: list[Source], cited_by: dict[str, int]) -> discord.Embed:
+    embed = discord.Embed(title="The source documents", colour=COLOUR_ANSWER)
+    for source in sources:
+        date = source.date or "n.d."
+        value = (
+            f"*{escape(source.csl.title)}* ({date}), {escape(source.csl.container_title or '')}\n"
+        )
+        value += f"Kind: **{source.kind.value}** · cited by {cited_by.get(source.id, 0)} entries\n{escape(source.note)}"
+        if source.discrepancies:
+            value += f"\n⚠️ {escape(source.discrepancies[0])}"
+        _add_field(embed, f"{source.authors} ({source.id})", value, source.id)
+    return fit_total(embed, "sources")

@@ -1,0 +1,81 @@
+"""One place that turns failures into replies: specific for what a member caused, an apology else.
+
+Every reply here is ephemeral, and nothing here raises: the bot keeps running whatever happens.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a little while."
+
+Callback = TypeVar("Callback", bound=Callable[..., Awaitable[Any]])
+
+
+class UserFacingError(app_commands.AppCommandError):
+    """A problem the member can fix; its text is shown to them as it is."""
+
+
+async def reply_privately(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        log.warning(
+            "could not send an error reply for interaction %s", interaction.id, exc_info=True
+        )
+
+
+def describe(error: Exception) -> str | None:
+    """The member-facing text for an error they caused, or None for our own failures."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        retry_at = int(time.time() + error.retry_after) + 1
+        return f"You're asking quickly. Please try again <t:{retry_at}:R>."
+    if isinstance(error, UserFacingError | app_commands.CheckFailure) and str(error):
+        return str(error)
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand {error.value!r} for this option."
+    return None
+
+
+def _context(interaction: discord.Interaction) -> str:
+    command = interaction.command.qualified_name if interaction.command else interaction.data
+    return f"command={command!r} user={interaction.user.id} guild={interaction.guild_id} channel={interaction.channel_id}"
+
+
+async def handle(interaction: discord.Interaction, error: Exception) -> None:
+    """Answer a failed interaction; log our own failures with their context."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    text = describe(original)
+    if text is None:
+        log.error("unexpected error (%s)", _context(interaction), exc_info=original)
+        text = APOLOGY
+    await reply_privately(interaction, text)
+
+
+def guarded(callback: Callback) -> Callback:
+    """For component and modal callbacks: the same handling as the command tree gives commands."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction, *args: Any) -> Any:
+        try:
+            return await callback(self, interaction, *args)
+        except Exception as error:  # every failure gets a reply and a log line
+            await handle(interaction, error)
+            return None
+
+    return wrapper  # type: ignore[return-value]

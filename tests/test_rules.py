@@ -24,6 +24,7 @@ TODAY = date(2026, 11, 21)
         "Had Tukhachevsky fled, would the army have revolted?",
         "In an alternate history where Kirov lived, is there a Great Terror?",
         "would've stalin survived a coup",
+        "say hitler had invaded in 1938, does the ussr collapse?",
     ],
 )
 def test_hypotheticals_are_declined(question: str) -> None:
@@ -39,6 +40,7 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "Had Yagoda met Romain Rolland?",
         "In 1937 could anyone be arrested?",
         "did Serge say if Sosnovsky was shot?",
+        "Did Serge say Sosnovsky had been shot?",
         "Supposedly Yagoda followed Stalin everywhere, is that true?",
         "What happened in 1937 and 1938?",
         "why was Yagoda arrested in 1937",
@@ -56,6 +58,7 @@ def test_real_history_questions_are_not_declined(question: str) -> None:
         "What did Putin say at Butovo in 2007 about 1937?",
         "how do russians see stalin in the 2010s",
         "did they close the gulag museum last year?",
+        "Has Russia been cancelling rehabilitations over the last few years?",
     ],
 )
 def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:

@@ -47,17 +47,22 @@ MAX_QUERY_CHARS = 2000
 class MatchSettings:
     """Weights and cut-offs, calibrated on the development question set (bench/quality.py)."""
 
-    answer_threshold: float = 55.0  # below this, never answer
-    confident_score: float = 75.0  # at or above this, answer even without a margin
-    margin: float = 6.0  # otherwise the winner must lead the runner-up by this much
-    suggest_threshold: float = 30.0  # "did you mean" candidates score at least this
+    # The operating point favours honest abstention: a confident answer to a different question
+    # costs a community more than "not in the fact base, did you mean ...".
+    answer_threshold: float = 36.0  # below this, never answer
+    confident_score: float = 100.0  # at or above this, answer even without a margin
+    margin: float = 14.0  # otherwise the winner must lead the runner-up by this much
+    suggest_threshold: float = 20.0  # "did you mean" candidates score at least this
     summary_weight: float = 0.5  # a word found only in the summary counts this much
-    question_word_weight: float = 0.5  # who/when/why ... count this share of their IDF
-    other_type_factor: float = 0.8  # score kept when no phrasing asks the same kind of question
-    coverage_gate: float = 1.0  # score = coverage ** gate * fit
-    fit_floor: float = 0.4  # fit = floor + (1 - floor) * blend(precision, similarity)
-    precision_share: float = 0.5  # in that blend; the rest is rapidfuzz similarity
-    typo_cutoff: float = 84.0  # rapidfuzz ratio a typo must reach to be corrected
+    question_word_weight: float = 1.0  # who/when/why ... count this share of their IDF
+    other_type_factor: float = 0.65  # score kept when no phrasing asks the same kind of question
+    coverage_gate: float = 2.0  # score = 100 * coverage ** gate * fit * type factor
+    # fit = base + the weighted evidence of the best phrasing (the four weights sum to 1)
+    fit_base: float = 0.35
+    precision_weight: float = 0.19
+    phrase_coverage_weight: float = 0.12
+    similarity_weight: float = 0.34
+    typo_cutoff: float = 92.0  # rapidfuzz ratio a typo must reach to be corrected
 
 
 DEFAULT_SETTINGS = MatchSettings()
@@ -322,10 +327,12 @@ class Matcher:
 
     def score(self, candidate: Candidate) -> float:
         s = self.settings
-        blend = (
-            s.precision_share * candidate.precision + (1 - s.precision_share) * candidate.similarity
+        fit = (
+            s.fit_base
+            + s.precision_weight * candidate.precision
+            + s.phrase_coverage_weight * candidate.phrase_coverage
+            + s.similarity_weight * candidate.similarity
         )
-        fit = s.fit_floor + (1 - s.fit_floor) * blend
         kind = 1.0 if candidate.same_type else s.other_type_factor
         return 100 * candidate.coverage**s.coverage_gate * fit * kind
 

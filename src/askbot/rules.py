@@ -47,6 +47,9 @@ _HYPOTHETICAL_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"\bwhat\s+if\b",
+        r"\bwhat\s+would\s+happen\b",
+        # "say Hitler had invaded in 1938, ..." opening a clause (not "did Serge say he had been shot")
+        r"(?:^|[.,;:!?]\s*)(?:let'?s\s+|ok\s+|so\s+)?say\s+(?:that\s+)?\w+(?:\s+\w+)?\s+had\b",
         r"\bwhat\s+(?:would|might|could)\s+(?:have\s+)?happen",
         r"\bsuppos(?:e|ing)\b",
         r"\bimagine\s+(?:if|that|a\s+world)\b",
@@ -70,7 +73,9 @@ _YEAR = re.compile(r"(?<![\w$£€])(1[0-9]{3}|20[0-9]{2})(?:s|'s)?(?![\w])")
 _RECENT_PHRASES = re.compile(
     r"\b(?:this|last|past)\s+(?:year|month|week)\b|\byesterday\b|\bthese\s+days\b|\bnowadays\b"
     r"|\bright\s+now\b|\bcurrently\s+happening\b|\bin\s+the\s+news\b|\btoday'?s\s+(?:russia|news|world)\b"
-    r"|\brecent(?:ly)?\s+(?:events?|news|war|election|invasion|protests?)\b",
+    r"|\brecent(?:ly)?\s+(?:events?|news|war|election|invasion|protests?)\b"
+    r"|\b(?:last|past)\s+(?:few|couple\s+of|\d+)\s+(?:years|months|weeks)\b|\bin\s+recent\s+years\b"
+    r"|\b(?:this|the\s+last|the\s+past)\s+decade\b",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,43 @@
+"""A regression floor on the development split (never the held-out one): fails if matching degrades."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from askbot.answering import AnswerEngine
+from askbot.evaluation import Prediction, QuestionSet, evaluate
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+
+QUESTIONS = QuestionSet.load(Path(__file__).parent / "data" / "questions.yaml")
+
+
+def test_question_set_is_complete_and_well_labelled() -> None:
+    fact_base = load_fact_base(bundled_facts_dir())
+    ids = {e.id for e in fact_base.entries}
+    questions = QUESTIONS.questions
+    assert sum(q.answerable for q in questions) >= 120
+    assert sum(q.expect == "no_match" for q in questions) >= 30
+    assert sum(q.expect == "hypothetical" for q in questions) >= 10
+    assert sum(q.expect == "recent-events" for q in questions) >= 10
+    for q in questions:
+        if q.answerable:
+            assert {q.expect, *q.also_ok} <= ids, q.q
+    assert len({q.q.casefold() for q in questions}) == len(questions)
+    assert 0.25 < len(QUESTIONS.split("holdout")) / len(questions) < 0.42
+
+
+def test_dev_split_quality_does_not_regress() -> None:
+    engine = AnswerEngine.from_fact_base(load_fact_base(bundled_facts_dir()))
+
+    def predict(text: str) -> Prediction:
+        answer = engine.answer(text, today=QUESTIONS.written)
+        return Prediction(
+            answer.status, answer.rule, answer.matches[0].id if answer.matches else None
+        )
+
+    figures = evaluate(QUESTIONS.split("dev"), predict)
+    assert figures.top1 >= 68.0
+    assert figures.no_match >= 90.0
+    assert figures.hypothetical == 100.0
+    assert figures.recent == 100.0
+    assert figures.false_declines == 0

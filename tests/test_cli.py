@@ -140,3 +140,11 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 def test_ask_does_not_import_discord() -> None:
     code = "import sys, askbot.cli; assert 'discord' not in sys.modules, 'discord imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_run_without_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "run")
+    assert code == 2 and out == ""
+    assert (
+        err == "askbot: DISCORD_TOKEN is not set: put the bot token in the environment or in .env\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, Literal
@@ -271,10 +272,13 @@ EMPTY_QUESTION_MESSAGE = (
 )
 
 
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+
+
 def clean_question(question: str) -> str:
-    """Drop control characters and cap the length; what is left is what gets matched."""
+    """Drop control characters and chat mentions, cap the length: what is left gets matched."""
     printable = "".join(ch if ch.isprintable() else " " for ch in question)
-    return " ".join(printable.split())[:MAX_QUESTION_CHARS]
+    return " ".join(_MENTION.sub(" ", printable).split())[:MAX_QUESTION_CHARS]
 
 
 def declined(question: str, rule: Rule) -> Answer:

@@ -91,7 +91,7 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         description=clip(description, DESCRIPTION_LIMIT, cite_pointer(match.id)),
         colour=COLOUR_OPEN if open_question else COLOUR_ANSWER,
     )
-    embed.set_author(name=clip(f"Q: {answer.question}", TITLE_LIMIT))
+    embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
     for number, position in enumerate(match.positions, 1):
         kinds = ", ".join(sorted({c.kind for c in position.citations}))
         _add_field(
@@ -145,7 +145,7 @@ def no_match_embed(answer: Answer) -> discord.Embed:
         ),
         colour=COLOUR_NONE,
     )
-    embed.set_author(name=clip(f"Q: {answer.question}", TITLE_LIMIT))
+    embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
     embed.set_footer(text="Your question was noted for the moderators.")
     return embed
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
 
 QUESTION_PREFIX = "Q: "
+ZERO_WIDTH_SPACE = "\u200b"
 ENTRY_ID = r"(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
 
@@ -34,7 +35,9 @@ def question_on(message: discord.Message | None) -> str | None:
     """The question an answer message was for (kept in its embed's author line)."""
     if message is None or not message.embeds:
         return None
-    author = message.embeds[0].author.name or ""
+    author = (message.embeds[0].author.name or "").replace(
+        ZERO_WIDTH_SPACE, ""
+    )  # undo mention escaping
     return author.removeprefix(QUESTION_PREFIX) if author.startswith(QUESTION_PREFIX) else None
 
 

@@ -1,0 +1,258 @@
+"""The real askbot bot, driven through the loopback stand-in for Discord."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from fake_discord import FakeDiscord
+
+from askbot.cli import CliError, cmd_run
+from askbot.config import Settings
+from askbot.discord import embeds
+from askbot.discord.bot import AskBot, run, sync_commands
+from askbot.models import Entry, Position
+from askbot.store import Actor
+
+QUESTION = "Why was Yagoda arrested?"
+
+
+def make_bot(tmp_path: Path, **overrides: Any) -> AskBot:
+    settings = Settings(_env_file=None, db=tmp_path / "bot.db", **overrides)
+    return AskBot(settings)
+
+
+@pytest.fixture
+async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
+    return await running_bot(lambda: make_bot(tmp_path))
+
+
+def field(embed: dict[str, Any], name_start: str) -> dict[str, Any]:
+    return next(f for f in embed.get("fields", []) if f["name"].startswith(name_start))
+
+
+async def test_ask_answers_publicly_with_sources_and_buttons(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash("ask", {"question": QUESTION})
+    assert not record.ephemeral
+    embed = record.embeds[0]
+    assert embed["author"]["name"] == f"Q: {QUESTION}"
+    assert "Serge" in embed["description"]
+    sources = field(embed, "Sources")["value"]
+    assert "para. 11" in sources and "Victor Serge" in sources
+    assert record.custom_ids == [
+        "askbot:sources:yagoda-arrest-why",
+        "askbot:wrong:yagoda-arrest-why",
+    ]
+
+
+async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "Did Stalin plan the Great Purge or did it snowball out of control?"}
+    )
+    embed = record.embeds[0]
+    assert embed["description"].startswith("⚠️ **Historians")
+    positions = [f for f in embed["fields"] if f["name"].startswith("Position ")]
+    assert len(positions) >= 2
+    assert all("held by" in f["name"] and "Rests on:" in f["value"] for f in positions)
+
+
+async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    record = await fake.slash("ask", {"question": "When was Yezhov arrested?"})
+    assert record.ephemeral
+    assert record.embeds[0]["title"] == "Nothing in the fact base answers this"
+    assert record.custom_ids == ["askbot:suggest"]
+    options = record.components[0]["components"][0]["options"]
+    chosen = await fake.select(record, "askbot:suggest", [options[0]["value"]])
+    assert chosen.ephemeral and chosen.embeds[0]["footer"]["text"].endswith(
+        f"/cite entry:{options[0]['value']} for full citations"
+    )
+    queue = await bot.store.unanswered()
+    assert queue[0]["normalised"] == "when was yezhov arrested"
+
+
+async def test_declined_question_quotes_the_rule_privately(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash("ask", {"question": "What if Yagoda had fled abroad?"})
+    assert record.ephemeral
+    description = record.embeds[0]["description"]
+    assert "No hypotheticals" in description and "How to ask instead" in description
+
+
+async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    answer = await fake.slash("ask", {"question": QUESTION})
+    sources = await fake.click(answer, "askbot:sources:yagoda-arrest-why")
+    assert sources.ephemeral
+    assert any("para. 11" in f["name"] for f in sources.embeds[0]["fields"])
+    wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
+    assert wrong.ephemeral and "moderators" in wrong.content
+    queue = await bot.store.unanswered()
+    assert [(row["normalised"], row["count"]) for row in queue] == [("why was yagoda arrested", 1)]
+
+
+async def test_cite_autocomplete_is_fuzzy_and_capped(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    choices = await fake.autocomplete("cite", {"entry": "tukhach"}, "entry")
+    assert 1 <= len(choices) <= 25
+    assert "tukhachevsky" in choices[0]["value"]
+    everything = await fake.autocomplete("cite", {"entry": ""}, "entry")
+    assert len(everything) == 25
+    record = await fake.slash("cite", {"entry": choices[0]["value"]})
+    assert record.embeds[0]["title"].startswith("Sources: ")
+    unknown = await fake.slash("cite", {"entry": "no-such-entry"})
+    assert unknown.ephemeral and "There is no entry" in unknown.content
+
+
+async def test_message_context_menu_asks_the_message_text(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.context_menu(
+        "Ask askbot", target_message={"content": "why did they arrest yagoda, anyone know?"}
+    )
+    assert record.embeds[0]["title"] == "Why was Yagoda arrested, according to Victor Serge?"
+    empty = await fake.context_menu("Ask askbot", target_message={"content": "   "})
+    assert empty.ephemeral and "no text" in empty.content
+
+
+async def test_cooldown_refuses_privately_and_says_when(running_bot, tmp_path: Path) -> None:
+    fake, _ = await running_bot(
+        lambda: make_bot(tmp_path, ask_cooldown_rate=1, ask_cooldown_seconds=60)
+    )
+    first = await fake.slash("ask", {"question": QUESTION})
+    assert not first.ephemeral
+    second = await fake.slash("ask", {"question": QUESTION})
+    assert second.ephemeral and "try again <t:" in second.content and ":R>" in second.content
+
+
+async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    record = await fake.slash("ask", {"question": "@everyone why was yagoda arrested <@&1>"})
+    assert record.data["allowed_mentions"] == {"parse": []}
+    assert bot.allowed_mentions is not None and bot.allowed_mentions.to_dict() == {"parse": []}
+    author = record.embeds[0]["author"]["name"]
+    assert "@everyone" not in author and "@\u200beveryone" in author
+    # the question read back from the escaped embed is the member's own text
+    wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
+    assert wrong.ephemeral
+    assert (await bot.store.unanswered())[0]["normalised"] == "why was yagoda arrested"
+
+
+async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    assert base is not None
+    position = base.positions[0]
+    huge = Entry(
+        id="a-very-long-entry",
+        question="What did everyone ever say about the zzyzx question?",
+        also_asked=["zzyzx question", "the zzyzx debate", "zzyzx positions"],
+        summary="zzyzx " * 140,
+        status="debated",
+        positions=[
+            Position(
+                stance="A long stance. " * 80,
+                held_by=f"Holder {n} " * 20,
+                citations=position.citations * 6,
+            )
+            for n in range(30)
+        ],
+        citations=base.citations * 12,
+    )
+    async with bot.store.transaction() as db:
+        await bot.store.put_entry(db, huge, Actor(name="test"), "limits", expected_revision=None)
+    await bot.refresh_engine()
+    record = await fake.slash("ask", {"question": "zzyzx question"})
+    embed = discord.Embed.from_dict(record.embeds[0])
+    assert len(embed) <= embeds.TOTAL_LIMIT and len(embed.fields) <= embeds.FIELD_COUNT_LIMIT
+    assert all(len(f.value or "") <= embeds.FIELD_VALUE_LIMIT for f in embed.fields)
+    assert "cite entry:a-very-long-entry" in str(record.embeds[0])
+
+
+async def test_bot_survives_an_exception_inside_a_command(
+    bot_and_fake, monkeypatch, caplog
+) -> None:
+    fake, bot = bot_and_fake
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(bot.engine, "answer", broken)
+    record = await fake.slash("ask", {"question": QUESTION})
+    assert record.ephemeral and "something went wrong on our side" in record.content
+    assert any(
+        "unexpected error" in r.message and "command='ask'" in r.message for r in caplog.records
+    )
+    monkeypatch.undo()
+    again = await fake.slash("ask", {"question": QUESTION})
+    assert not again.ephemeral and again.embeds
+
+
+async def test_help_and_sources(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    help_ = await fake.slash("help")
+    names = [f["name"] for f in help_.embeds[0]["fields"]]
+    assert "Rule: no hypotheticals" in names and "Rule: the 20-year rule" in names
+    sources = await fake.slash("sources")
+    text = str(sources.embeds[0])
+    assert "u/robinacape" in text and "unsourced" in text and "August 1938" in text
+
+
+async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:
+    _, bot = bot_and_fake
+    commands = bot.tree.get_commands()
+    names = [(c.name, type(c).__name__) for c in commands]
+    assert len(names) == len(set(names))
+    assert {"ask", "cite", "sources", "help", "Ask askbot"} <= {c.name for c in commands}
+    for command in commands:
+        if isinstance(command, discord.app_commands.Command):
+            assert command.description and len(command.description) <= 100
+            for parameter in command.parameters:
+                assert parameter.description and parameter.description != "…"
+
+
+async def test_commands_sync_to_a_guild_only_when_asked(running_bot, tmp_path: Path) -> None:
+    fake, _ = await running_bot(lambda: make_bot(tmp_path))
+    assert fake.sync_calls == []  # starting the bot never syncs
+    settings = Settings(_env_file=None, db=tmp_path / "sync.db")
+    names = await sync_commands(settings, fake.token, fake.guild_id)
+    assert {"ask", "cite", "sources", "help", "Ask askbot"} <= set(names)
+    assert {c["name"] for c in fake.synced_commands[fake.guild_id]} == set(names)
+
+
+async def test_rejected_token_is_one_clear_line(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    saved = Route.BASE
+    Route.BASE = fake_discord.api_base
+    try:
+        settings = Settings(_env_file=None, db=tmp_path / "x.db", discord_token="wrong-token")
+        with pytest.raises(CliError, match=r"^Discord rejected DISCORD_TOKEN: check the token"):
+            await cmd_run(argparse.Namespace(), settings)
+    finally:
+        Route.BASE = saved
+    assert fake_discord.identify is None  # the gateway was never reached
+
+
+async def test_sigterm_closes_bot_and_database(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    Route.BASE = fake_discord.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake_discord.gateway_url)
+    settings = Settings(_env_file=None, db=tmp_path / "run.db")
+    try:
+        task = asyncio.create_task(run(settings, fake_discord.token))
+        await fake_discord.wait_until(lambda: fake_discord.identify is not None, timeout=5)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(task, timeout=10)
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+    assert task.done() and task.exception() is None
+    assert not (tmp_path / "run.db-wal").exists(), "the database was not closed cleanly"

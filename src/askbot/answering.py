@@ -306,11 +306,13 @@ async def ask(
     record: bool = True,
     today: date | None = None,
 ) -> Answer:
-    """Answer a question; queue it for moderators when nothing in the base fits."""
+    """Answer a question; count the outcome, and queue it for moderators when nothing fits."""
     answer = engine.answer(question, today)
     key = queue_key(question)
-    if record and answer.status == "no_match" and answer.message != EMPTY_QUESTION_MESSAGE and key:
-        await store.record_unanswered(key, clean_question(question)[:500])
+    if record and key:
+        unanswered = (key, clean_question(question)[:500]) if answer.status == "no_match" else None
+        entry_id = answer.matches[0].id if answer.matches else None
+        await store.record_asked(answer.status, entry_id, unanswered)
     return answer
 
 

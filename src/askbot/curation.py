@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from askbot.citations import split_paragraphs, verify_citation
-from askbot.models import Entry, FactBase
+from askbot.factfiles import format_loc
+from askbot.models import AliasGroup, Entry, EntryStatus, FactBase
 from askbot.store import Actor, StaleRevision, Store, StoreError
+
+if TYPE_CHECKING:
+    from askbot.answering import AnswerEngine
 
 
 class ImportConflict(StoreError):
@@ -150,3 +158,509 @@ async def apply_import(
         raise ImportConflict(
             [f"{exc}; someone changed it during the import. Nothing was imported."]
         ) from exc
+
+
+# --- Curating entries one by one (Discord, CLI) -------------------------------------------------
+
+SLUG_LIMIT = 60
+CITATION_LINE = re.compile(
+    r"^\s*(?P<source>[^|]+?)\s*\|\s*(?P<locator>[^|]+?)\s*\|\s*(?P<quote>.+?)\s*$"
+)
+
+
+class CurationError(StoreError):
+    """A change refused, with every field at fault and why. Nothing was saved."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{where}: {why}" for where, why in problems))
+
+
+class EditConflict(CurationError):
+    """The entry changed since the editor loaded it; their draft is handed back untouched."""
+
+    def __init__(
+        self, draft: Entry, current_revision: int, changed_by: str, changed_at: str
+    ) -> None:
+        self.draft = draft
+        self.current_revision = current_revision
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(
+            [
+                (
+                    "revision",
+                    f"changed by {changed_by} at {changed_at} (now revision {current_revision}); reload and edit again",
+                )
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    revision: int
+    actor: str
+    at: str
+    reason: str | None
+    changes: list[str]
+
+
+def slugify(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    slug = "-".join(words)[:SLUG_LIMIT].strip("-")
+    return slug or "entry"
+
+
+def draft_entry(fields: dict[str, Any]) -> Entry:
+    """An Entry from a moderator's fields, or CurationError naming each bad field."""
+    try:
+        return Entry.model_validate(fields)
+    except ValidationError as exc:
+        raise CurationError(
+            [
+                (
+                    format_loc(err["loc"]),
+                    "required" if err["type"] == "missing" else str(err["msg"]),
+                )
+                for err in exc.errors()
+            ]
+        ) from exc
+
+
+def parse_citations(text: str, field: str = "citations") -> list[dict[str, str]]:
+    """One citation per line: ``source-id | para. N | exact quote``."""
+    citations = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = CITATION_LINE.match(line)
+        if match is None:
+            raise CurationError(
+                [(f"{field} line {number}", "write it as: source-id | para. N | exact quote")]
+            )
+        citations.append(
+            {"source": match["source"], "locator": match["locator"], "quote": match["quote"]}
+        )
+    return citations
+
+
+def parse_position(text: str, field: str) -> dict[str, Any]:
+    """A position as ``stance: ...`` / ``held by: ...`` / ``cite: source | para. N | quote`` lines."""
+    stance, held_by, cites = "", "", []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip().casefold()
+        if key == "stance":
+            stance = value.strip()
+        elif key in ("held by", "held_by"):
+            held_by = value.strip()
+        elif key == "cite":
+            cites.append(value)
+        elif line.strip():
+            raise CurationError(
+                [(field, f"unexpected line {line.strip()[:40]!r}: use stance:, held by:, cite:")]
+            )
+    return {
+        "stance": stance,
+        "held_by": held_by,
+        "citations": parse_citations("\n".join(cites), f"{field} cite"),
+    }
+
+
+def check_entry(entry: Entry, fact_base: FactBase) -> None:
+    """Sources exist, quotes stand verbatim where their locators say, related ids exist, and no
+    other live entry asks the same question. Raises CurationError listing every problem."""
+    problems: list[tuple[str, str]] = []
+    sources = {s.id: s for s in fact_base.sources}
+    paragraphs = {name: split_paragraphs(text) for name, text in fact_base.texts.items()}
+    located = [(f"citations[{i}]", c) for i, c in enumerate(entry.citations)]
+    located += [
+        (f"positions[{p}].citations[{i}]", c)
+        for p, pos in enumerate(entry.positions)
+        for i, c in enumerate(pos.citations)
+    ]
+    for where, citation in located:
+        source = sources.get(citation.source)
+        if source is None:
+            known = ", ".join(sorted(sources))
+            problems.append(
+                (f"{where}.source", f"unknown source '{citation.source}' (known: {known})")
+            )
+            continue
+        problem = verify_citation(citation, source, paragraphs[source.text_file])
+        if problem:
+            problems.append((f"{where}.{problem.field}", problem.why))
+    ids = {e.id for e in fact_base.entries}
+    problems += [
+        (f"related[{i}]", f"unknown entry id '{r}'")
+        for i, r in enumerate(entry.related)
+        if r not in ids or r == entry.id
+    ]
+    if not entry.retired:
+        twin = next(
+            (
+                e
+                for e in fact_base.entries
+                if not e.retired
+                and e.id != entry.id
+                and e.question.casefold() == entry.question.casefold()
+            ),
+            None,
+        )
+        if twin:
+            problems.append(("question", f"entry '{twin.id}' already asks this question"))
+    if problems:
+        raise CurationError(problems)
+
+
+def new_entry_id(question: str, fact_base: FactBase) -> str:
+    taken = {e.id for e in fact_base.entries}
+    base = slugify(question)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+async def _conflict(store: Store, draft: Entry) -> EditConflict:
+    current = await store.entry(draft.id)
+    revision = current.revision if current else 0
+    info = await store.revision_info(draft.id, revision) or {
+        "actor_name": "someone",
+        "created_at": "just now",
+    }
+    return EditConflict(draft, revision, info["actor_name"], info["created_at"])
+
+
+async def save_entry(
+    store: Store,
+    entry: Entry,
+    actor: Actor,
+    *,
+    action: str,
+    base_revision: int | None,
+    reason: str | None = None,
+    fact_base: FactBase | None = None,
+) -> Entry:
+    """Check and write one entry as its next revision, with its audit line, in one transaction.
+
+    ``base_revision`` is the revision the change started from (None: a new entry). If the entry
+    has moved on since, EditConflict hands the draft back and nothing is written.
+    """
+    check_entry(entry, fact_base or await store.load_fact_base())
+    stored = entry.model_copy(
+        update={"revision": 1 if base_revision is None else base_revision + 1}
+    )
+    try:
+        async with store.transaction() as db:
+            if base_revision is None and await store.entry_exists(db, entry.id):
+                raise CurationError([("id", f"an entry '{entry.id}' already exists")])
+            await store.put_entry(db, stored, actor, reason, expected_revision=base_revision)
+            await store.audit(
+                db, actor, action, entry_id=stored.id, revision=stored.revision, reason=reason
+            )
+    except StaleRevision:
+        raise await _conflict(store, entry) from None
+    return stored
+
+
+async def _current(store: Store, entry_id: str) -> Entry:
+    entry = await store.entry(entry_id)
+    if entry is None:
+        raise CurationError([("entry", f"no entry '{entry_id}'")])
+    return entry
+
+
+async def add_entry(store: Store, entry: Entry, actor: Actor, reason: str | None = None) -> Entry:
+    return await save_entry(
+        store,
+        entry.model_copy(update={"retired": False}),
+        actor,
+        action="entry.add",
+        base_revision=None,
+        reason=reason,
+    )
+
+
+async def edit_entry(
+    store: Store, entry: Entry, base_revision: int, actor: Actor, reason: str | None = None
+) -> Entry:
+    await _current(store, entry.id)
+    return await save_entry(
+        store, entry, actor, action="entry.edit", base_revision=base_revision, reason=reason
+    )
+
+
+async def set_retired(
+    store: Store,
+    entry_id: str,
+    retired: bool,
+    actor: Actor,
+    reason: str,
+    base_revision: int | None = None,
+) -> Entry:
+    """Retire (hidden from answers, kept in history) or restore an entry."""
+    current = await _current(store, entry_id)
+    if current.retired == retired:
+        raise CurationError(
+            [("entry", f"'{entry_id}' is already {'retired' if retired else 'live'}")]
+        )
+    if not reason.strip():
+        raise CurationError([("reason", "say why, for the history")])
+    base = current.revision if base_revision is None else base_revision
+    action = "entry.retire" if retired else "entry.restore"
+    return await save_entry(
+        store,
+        current.model_copy(update={"retired": retired}),
+        actor,
+        action=action,
+        base_revision=base,
+        reason=reason,
+    )
+
+
+async def set_status(
+    store: Store,
+    entry_id: str,
+    status: EntryStatus,
+    positions: list[dict[str, Any]],
+    actor: Actor,
+    base_revision: int,
+) -> Entry:
+    current = await _current(store, entry_id)
+    fields = {
+        **current.model_dump(),
+        "status": status,
+        "positions": positions if status is not EntryStatus.SETTLED else [],
+    }
+    return await save_entry(
+        store,
+        draft_entry(fields),
+        actor,
+        action="entry.status",
+        base_revision=base_revision,
+        reason=f"status: {status}",
+    )
+
+
+async def revert(
+    store: Store,
+    entry_id: str,
+    to_revision: int,
+    actor: Actor,
+    base_revision: int,
+    reason: str | None = None,
+) -> Entry:
+    """Make an old revision current again, as a new revision (history is never rewritten)."""
+    await _current(store, entry_id)
+    old = next(
+        (r["snapshot"] for r in await store.revisions(entry_id) if r["revision"] == to_revision),
+        None,
+    )
+    if old is None:
+        raise CurationError([("revision", f"'{entry_id}' has no revision {to_revision}")])
+    why = reason or f"revert to revision {to_revision}"
+    return await save_entry(
+        store, old, actor, action="entry.revert", base_revision=base_revision, reason=why
+    )
+
+
+def describe_changes(before: Entry | None, after: Entry) -> list[str]:
+    """A readable diff between two revisions, field by field."""
+    if before is None:
+        return ["created"]
+    lines: list[str] = []
+    for name in Entry.model_fields:
+        if name == "revision":
+            continue
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        if isinstance(old, list) and all(isinstance(x, str) for x in [*old, *new]):
+            lines += [f"{name}: + {x}" for x in new if x not in old]
+            lines += [f"{name}: - {x}" for x in old if x not in new]
+        elif isinstance(old, list):
+            lines.append(f"{name}: {len(old)} -> {len(new)} item(s), contents changed")
+        else:
+            lines.append(f"{name}: {_short(old)} -> {_short(new)}")
+    return lines or ["no content change"]
+
+
+def _short(value: Any, limit: int = 70) -> str:
+    text = str(value.value if isinstance(value, EntryStatus) else value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+async def history(store: Store, entry_id: str) -> list[RevisionChange]:
+    rows = await store.revisions(entry_id)
+    if not rows:
+        raise CurationError([("entry", f"no entry '{entry_id}'")])
+    changes = []
+    for previous, row in zip([None, *rows[:-1]], rows, strict=True):
+        before = previous["snapshot"] if previous else None
+        changes.append(
+            RevisionChange(
+                row["revision"],
+                row["actor_name"],
+                row["created_at"],
+                row["reason"],
+                describe_changes(before, row["snapshot"]),
+            )
+        )
+    return changes
+
+
+async def add_alias(
+    store: Store, canonical: str, variant: str, kind: str, actor: Actor
+) -> AliasGroup:
+    """Add a spelling to a name's alias group (creating the group if needed)."""
+    groups = await store.aliases()
+    owner = next(
+        (
+            g
+            for g in groups
+            if variant.casefold() in {n.casefold() for n in [g.canonical, *g.variants]}
+        ),
+        None,
+    )
+    if owner is not None:
+        raise CurationError([("variant", f"'{variant}' already belongs to '{owner.canonical}'")])
+    group = next((g for g in groups if g.canonical.casefold() == canonical.casefold()), None)
+    try:
+        updated = (
+            group.model_copy(update={"variants": [*group.variants, variant]})
+            if group
+            else AliasGroup(canonical=canonical, kind=kind, variants=[variant])  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        raise CurationError([(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]) from exc
+    async with store.transaction() as db:
+        await store.put_alias(db, updated)
+        await store.audit(db, actor, "alias.add", reason=f"{variant} -> {updated.canonical}")
+    return updated
+
+
+# --- Suggestions from members -------------------------------------------------------------------
+
+
+async def suggest(store: Store, entry: Entry, base_revision: int | None, suggester: Actor) -> int:
+    """Queue a member's new entry or edit for review; it is checked now, applied only on approval."""
+    fact_base = await store.load_fact_base()
+    check_entry(entry, fact_base)
+    async with store.transaction() as db:
+        suggestion_id = await store.add_suggestion(db, entry, base_revision, suggester)
+        await store.audit(
+            db,
+            suggester,
+            "suggestion.add",
+            entry_id=entry.id,
+            reason=f"suggestion #{suggestion_id}",
+        )
+    return suggestion_id
+
+
+async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
+    suggestion = await store.suggestion(suggestion_id)
+    if suggestion is None:
+        raise CurationError([("suggestion", f"no suggestion #{suggestion_id}")])
+    if suggestion["state"] != "pending":
+        raise CurationError(
+            [
+                (
+                    "suggestion",
+                    f"#{suggestion_id} was already {suggestion['state']} by {suggestion['decided_by']}",
+                )
+            ]
+        )
+    return suggestion
+
+
+async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
+    """Put a suggestion live as a new revision credited to both the member and the moderator."""
+    suggestion = await _pending(store, suggestion_id)
+    draft: Entry = suggestion["draft"]
+    base = suggestion["base_revision"]
+    check_entry(draft, await store.load_fact_base())
+    credit = Actor(
+        name=f"{suggestion['suggester_name']} (approved by {moderator.name})", id=moderator.id
+    )
+    stored = draft.model_copy(update={"revision": 1 if base is None else base + 1})
+    reason = f"suggestion #{suggestion_id} by {suggestion['suggester_name']}, approved by {moderator.name}"
+    try:
+        async with store.transaction() as db:
+            await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)
+            if base is None and await store.entry_exists(db, draft.id):
+                raise CurationError(
+                    [
+                        (
+                            "id",
+                            f"an entry '{draft.id}' was added meanwhile; reject and suggest an edit",
+                        )
+                    ]
+                )
+            await store.put_entry(db, stored, credit, reason, expected_revision=base)
+            await store.audit(
+                db,
+                moderator,
+                "suggestion.approve",
+                entry_id=draft.id,
+                revision=stored.revision,
+                reason=reason,
+            )
+    except StaleRevision:
+        raise await _conflict(store, draft) from None
+    return stored
+
+
+async def reject(store: Store, suggestion_id: int, moderator: Actor, reason: str) -> dict[str, Any]:
+    """Decline a suggestion with a reason; returns it so the suggester can be told."""
+    if not reason.strip():
+        raise CurationError([("reason", "tell the member why")])
+    suggestion = await _pending(store, suggestion_id)
+    async with store.transaction() as db:
+        await store.decide_suggestion(db, suggestion_id, "rejected", moderator, reason)
+        await store.audit(
+            db, moderator, "suggestion.reject", entry_id=suggestion["entry_id"], reason=reason
+        )
+    return {**suggestion, "state": "rejected", "reason": reason, "decided_by": moderator.name}
+
+
+# --- The moderators' view of how the bot is doing ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    asked: int
+    answered: int
+    no_match: int
+    declined: int
+    top_entries: list[tuple[str, int]]
+
+
+async def stats(store: Store, top: int = 10) -> Stats:
+    rows = await store.ask_counts()
+    by_status = {
+        status: sum(r["count"] for r in rows if r["status"] == status)
+        for status in ("answered", "no_match", "declined")
+    }
+    top_entries = [(r["entry_id"], r["count"]) for r in rows if r["status"] == "answered"][:top]
+    return Stats(
+        sum(by_status.values()),
+        by_status["answered"],
+        by_status["no_match"],
+        by_status["declined"],
+        top_entries,
+    )
+
+
+async def prune_answered(store: Store, engine: AnswerEngine) -> int:
+    """Queued questions that the fact base now answers leave the queue; returns how many."""
+    answered = [
+        row["normalised"]
+        for row in await store.unanswered(limit=10_000)
+        if engine.answer(row["example"]).status == "answered"
+    ]
+    if answered:
+        async with store.transaction() as db:
+            await store.remove_unanswered(db, answered)
+    return len(answered)

@@ -114,6 +114,29 @@ MIGRATIONS: Sequence[str] = (
         last_asked TEXT NOT NULL
     );
     """,
+    # 2: members' suggestions awaiting review, and how questions were answered (for /stats)
+    """
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        entry_id TEXT NOT NULL,
+        base_revision INTEGER,
+        draft TEXT NOT NULL,
+        suggester_id TEXT,
+        suggester_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        reason TEXT
+    );
+    CREATE INDEX suggestions_state ON suggestions (state, id);
+    CREATE TABLE ask_counts (
+        status TEXT NOT NULL CHECK (status IN ('answered', 'no_match', 'declined')),
+        entry_id TEXT NOT NULL DEFAULT '',
+        count INTEGER NOT NULL,
+        PRIMARY KEY (status, entry_id)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -362,6 +385,11 @@ class Store:
     # --- writing (call inside ``transaction()``) -------------------------------------------------
 
     @staticmethod
+    async def entry_exists(db: aiosqlite.Connection, entry_id: str) -> bool:
+        async with db.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)) as cursor:
+            return await cursor.fetchone() is not None
+
+    @staticmethod
     async def put_source(db: aiosqlite.Connection, source: Source, text: str) -> None:
         digest = hashlib.sha256(text.encode()).hexdigest()
         await db.execute(
@@ -452,14 +480,121 @@ class Store:
         )
 
     async def record_unanswered(self, normalised: str, example: str) -> None:
+        async with self.transaction() as db:
+            await self._queue_unanswered(db, normalised, example)
+
+    @staticmethod
+    async def _queue_unanswered(db: aiosqlite.Connection, normalised: str, example: str) -> None:
         now = utc_now()
+        await db.execute(
+            "INSERT INTO unanswered (normalised, example, count, first_asked, last_asked)"
+            " VALUES (?, ?, 1, ?, ?) ON CONFLICT (normalised) DO UPDATE SET count = count + 1,"
+            " example = excluded.example, last_asked = excluded.last_asked",
+            (normalised, example, now, now),
+        )
+
+    async def record_asked(
+        self, status: str, entry_id: str | None, unanswered: tuple[str, str] | None = None
+    ) -> None:
+        """Count one question by outcome; a no-match question also joins the moderators' queue."""
         async with self.transaction() as db:
             await db.execute(
-                "INSERT INTO unanswered (normalised, example, count, first_asked, last_asked)"
-                " VALUES (?, ?, 1, ?, ?) ON CONFLICT (normalised) DO UPDATE SET count = count + 1,"
-                " example = excluded.example, last_asked = excluded.last_asked",
-                (normalised, example, now, now),
+                "INSERT INTO ask_counts (status, entry_id, count) VALUES (?, ?, 1)"
+                " ON CONFLICT (status, entry_id) DO UPDATE SET count = count + 1",
+                (status, entry_id or ""),
             )
+            if unanswered is not None:
+                await self._queue_unanswered(db, *unanswered)
+
+    async def ask_counts(self) -> list[dict[str, Any]]:
+        async with self._reading() as db:
+            rows = await db.execute_fetchall("SELECT * FROM ask_counts ORDER BY count DESC")
+        return [dict(row) for row in rows]
+
+    @staticmethod
+    async def remove_unanswered(db: aiosqlite.Connection, normalised: Sequence[str]) -> None:
+        await db.executemany(
+            "DELETE FROM unanswered WHERE normalised = ?", [(n,) for n in normalised]
+        )
+
+    async def revisions(self, entry_id: str) -> list[dict[str, Any]]:
+        """Every revision of an entry, oldest first, with its snapshot as an Entry."""
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM revisions WHERE entry_id = ? ORDER BY revision", (entry_id,)
+            )
+        return [
+            {**dict(row), "snapshot": Entry.model_validate_json(row["snapshot"])} for row in rows
+        ]
+
+    @staticmethod
+    async def put_alias(db: aiosqlite.Connection, group: AliasGroup) -> None:
+        """Create or replace one alias group."""
+        await db.execute("DELETE FROM aliases WHERE canonical = ?", (group.canonical,))
+        await db.execute(
+            "INSERT INTO alias_groups (canonical, kind, note, ord) VALUES (?, ?, ?,"
+            " (SELECT coalesce(max(ord), -1) + 1 FROM alias_groups))"
+            " ON CONFLICT (canonical) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+            (group.canonical, group.kind, group.note),
+        )
+        await db.executemany(
+            "INSERT INTO aliases (variant, canonical, ord) VALUES (?, ?, ?)",
+            [(variant, group.canonical, i) for i, variant in enumerate(group.variants)],
+        )
+
+    @staticmethod
+    async def add_suggestion(
+        db: aiosqlite.Connection, entry: Entry, base_revision: int | None, suggester: Actor
+    ) -> int:
+        cursor = await db.execute(
+            "INSERT INTO suggestions (entry_id, base_revision, draft, suggester_id, suggester_name, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                entry.id,
+                base_revision,
+                entry.model_dump_json(),
+                suggester.id,
+                suggester.name,
+                utc_now(),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def suggestions(self, state: str = "pending", limit: int = 25) -> list[dict[str, Any]]:
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM suggestions WHERE state = ? ORDER BY id LIMIT ?", (state, limit)
+            )
+        return [{**dict(row), "draft": Entry.model_validate_json(row["draft"])} for row in rows]
+
+    async def suggestion(self, suggestion_id: int) -> dict[str, Any] | None:
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)
+            )
+        return (
+            {**dict(rows[0]), "draft": Entry.model_validate_json(rows[0]["draft"])}
+            if rows
+            else None
+        )
+
+    @staticmethod
+    async def decide_suggestion(
+        db: aiosqlite.Connection,
+        suggestion_id: int,
+        state: str,
+        moderator: Actor,
+        reason: str | None,
+    ) -> None:
+        """Mark a pending suggestion decided; refuse if someone decided it first."""
+        cursor = await db.execute(
+            "UPDATE suggestions SET state = ?, decided_by = ?, decided_at = ?, reason = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (state, moderator.name, utc_now(), reason, suggestion_id),
+        )
+        if cursor.rowcount != 1:
+            raise StoreError(f"suggestion #{suggestion_id} is not pending any more")
 
     async def unanswered(self, limit: int = 25) -> list[dict[str, Any]]:
         async with (

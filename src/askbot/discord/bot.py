@@ -13,12 +13,17 @@ from discord.ext import commands
 from askbot.answering import AnswerEngine
 from askbot.bootstrap import open_store
 from askbot.config import Settings
+from askbot.curation import prune_answered
 from askbot.discord import errors
 from askbot.store import Store
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("askbot.discord.cogs.ask", "askbot.discord.cogs.sources")
+EXTENSIONS = (
+    "askbot.discord.cogs.ask",
+    "askbot.discord.cogs.sources",
+    "askbot.discord.cogs.curate",
+)
 
 
 class AskBot(commands.Bot):
@@ -50,6 +55,11 @@ class AskBot(commands.Bot):
         """Rebuild the matcher from the store: after any change, without a restart."""
         async with self._engine_lock:
             self.engine = AnswerEngine.from_fact_base(await self.store.load_fact_base())
+
+    async def after_change(self) -> None:
+        """After a curation change: /ask sees it at once, and questions it now answers leave the queue."""
+        await self.refresh_engine()
+        await prune_answered(self.store, self.engine)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

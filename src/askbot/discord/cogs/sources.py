@@ -10,21 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from askbot.discord import embeds
+from askbot.discord.autocomplete import entry_choices
 from askbot.discord.errors import UserFacingError
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
-
-AUTOCOMPLETE_LIMIT = 25
-CHOICE_NAME_LIMIT = 100
-
-
-def entry_choices(bot: AskBot, current: str) -> list[app_commands.Choice[str]]:
-    """At most 25 live entries close to what has been typed (cheap: the in-memory index)."""
-    return [
-        app_commands.Choice(name=embeds.clip(question, CHOICE_NAME_LIMIT), value=entry_id)
-        for entry_id, question in bot.engine.find_entries(current[:200], AUTOCOMPLETE_LIMIT)
-    ]
 
 
 class SourcesCog(commands.Cog):

@@ -1,0 +1,24 @@
+"""Entry pickers for slash-command options: at most 25 choices, cheap, from the in-memory index."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discord import app_commands
+
+from askbot.discord.embeds import clip
+
+if TYPE_CHECKING:
+    from askbot.discord.bot import AskBot
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+TYPED_LIMIT = 200
+
+
+def entry_choices(bot: AskBot, current: str) -> list[app_commands.Choice[str]]:
+    """Live entries close to what has been typed, by question or id."""
+    return [
+        app_commands.Choice(name=clip(question, CHOICE_NAME_LIMIT), value=entry_id)
+        for entry_id, question in bot.engine.find_entries(current[:TYPED_LIMIT], AUTOCOMPLETE_LIMIT)
+    ]

@@ -1,0 +1,712 @@
+"""Moderator curation from Discord: /fact ..., /review, /unanswered, /stats.
+
+Every change goes through askbot.curation (one transaction, a revision, an audit line); the bot
+then rebuilds its matcher so /ask sees the change at once. Nothing typed into a modal is lost: a
+refused change comes back with the reason and an "Edit again" button prefilled with what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from askbot import curation
+from askbot.curation import CurationError, EditConflict
+from askbot.discord import embeds
+from askbot.discord.autocomplete import entry_choices
+from askbot.discord.checks import actor, moderators_only, require_moderator
+from askbot.discord.errors import UserFacingError, guarded, handle
+from askbot.models import Entry, EntryStatus
+
+if TYPE_CHECKING:
+    from askbot.discord.bot import AskBot
+
+Mode = Literal["add", "edit", "suggest"]
+MODAL_TITLE_LIMIT = 45
+TEXT_INPUT_LIMIT = 4000
+HISTORY_SHOWN = 10
+
+
+def citation_lines(entry: Entry | None) -> str:
+    return (
+        "\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in entry.citations) if entry else ""
+    )
+
+
+def position_text(entry: Entry, index: int) -> str:
+    if index >= len(entry.positions):
+        return ""
+    position = entry.positions[index]
+    cites = "\n".join(f"cite: {c.source} | {c.locator} | {c.quote}" for c in position.citations)
+    return f"stance: {position.stance}\nheld by: {position.held_by}\n{cites}"
+
+
+def problems_text(error: CurationError) -> str:
+    return "\n".join(f"• **{where}**: {embeds.escape(why)}" for where, why in error.problems)
+
+
+class FactModal(discord.ui.Modal):
+    """Add, edit or suggest an entry; prefilled with the entry or with what was typed before."""
+
+    def __init__(
+        self,
+        mode: Mode,
+        *,
+        entry: Entry | None = None,
+        base_revision: int | None = None,
+        typed: dict[str, str] | None = None,
+    ) -> None:
+        titles = {
+            "add": "Add a fact entry",
+            "edit": f"Edit {entry.id if entry else ''}",
+            "suggest": "Suggest an entry",
+        }
+        super().__init__(title=embeds.clip(titles[mode], MODAL_TITLE_LIMIT), timeout=30 * 60)
+        self.mode, self.entry, self.base_revision = mode, entry, base_revision
+        typed = typed or {}
+
+        def value(name: str, default: str) -> str:
+            return typed.get(name, default)[:TEXT_INPUT_LIMIT]
+
+        self.question = discord.ui.TextInput(
+            label="Question",
+            max_length=300,
+            default=value("question", entry.question if entry else ""),
+        )
+        self.also_asked = discord.ui.TextInput(
+            label="Also asked as (one phrasing per line)",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=TEXT_INPUT_LIMIT,
+            default=value("also_asked", "\n".join(entry.also_asked) if entry else ""),
+        )
+        self.summary = discord.ui.TextInput(
+            label="Summary (our own words, max 900 characters)",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            default=value("summary", entry.summary if entry else ""),
+        )
+        self.status = discord.ui.TextInput(
+            label="Status: settled, debated or unresolved",
+            max_length=20,
+            default=value("status", entry.status.value if entry else "settled"),
+        )
+        self.citations = discord.ui.TextInput(
+            label="Citations: source-id | para. N | exact quote",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            default=value("citations", citation_lines(entry)),
+            placeholder="serge-1937-yagoda | para. 11 | A scapegoat was required",
+        )
+        for item in (self.question, self.also_asked, self.summary, self.status, self.citations):
+            self.add_item(item)
+
+    def typed(self) -> dict[str, str]:
+        return {
+            name: getattr(self, name).value
+            for name in ("question", "also_asked", "summary", "status", "citations")
+        }
+
+    def fields(self, bot: AskBot) -> dict[str, Any]:
+        base = (
+            self.entry.model_dump()
+            if self.entry
+            else {"positions": [], "people": [], "tags": [], "related": []}
+        )
+        status = self.status.value.strip().casefold()
+        return {
+            **base,
+            "id": self.entry.id if self.entry else None,
+            "question": self.question.value.strip(),
+            "also_asked": [
+                line.strip() for line in self.also_asked.value.splitlines() if line.strip()
+            ],
+            "summary": self.summary.value.strip(),
+            "status": status,
+            "citations": curation.parse_citations(self.citations.value),
+            "positions": base["positions"] if status != EntryStatus.SETTLED else [],
+        }
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        if self.mode != "suggest":
+            require_moderator(interaction)
+        try:
+            fields = self.fields(bot)
+            if fields["id"] is None:
+                fields["id"] = curation.new_entry_id(
+                    fields["question"], await bot.store.load_fact_base()
+                )
+            draft = curation.draft_entry(fields)
+            if self.mode == "add":
+                saved = await curation.add_entry(bot.store, draft, actor(interaction))
+                text = f"Added `{saved.id}` (revision {saved.revision}). `/ask` finds it now."
+            elif self.mode == "edit":
+                assert self.base_revision is not None
+                saved = await curation.edit_entry(
+                    bot.store, draft, self.base_revision, actor(interaction)
+                )
+                text = f"Saved `{saved.id}` as revision {saved.revision}."
+            else:
+                number = await curation.suggest(
+                    bot.store, draft, self.base_revision, actor(interaction)
+                )
+                text = f"Thank you: suggestion #{number} is waiting for a moderator's review."
+        except EditConflict as conflict:
+            retry = RetryView(self.mode, self.entry, conflict.current_revision, self.typed())
+            await interaction.response.send_message(
+                f"Not saved: `{conflict.draft.id}` was {conflict.problems[0][1]}.\nYour text is kept: press **Edit again**.",
+                view=retry,
+                ephemeral=True,
+            )
+            return
+        except CurationError as refused:
+            retry = RetryView(self.mode, self.entry, self.base_revision, self.typed())
+            await interaction.response.send_message(
+                f"Not saved:\n{problems_text(refused)}\nYour text is kept: press **Edit again**.",
+                view=retry,
+                ephemeral=True,
+            )
+            return
+        if self.mode != "suggest":
+            await bot.after_change()
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await handle(interaction, error)
+
+
+class RetryView(discord.ui.View):
+    """One button that reopens the modal with the member's own text."""
+
+    def __init__(
+        self, mode: Mode, entry: Entry | None, base_revision: int | None, typed: dict[str, str]
+    ) -> None:
+        super().__init__(timeout=30 * 60)
+        self.mode, self.entry, self.base_revision, self.typed = mode, entry, base_revision, typed
+
+    @discord.ui.button(label="Edit again", style=discord.ButtonStyle.primary)
+    @guarded
+    async def again(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        if self.mode != "suggest":
+            require_moderator(interaction)
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        entry = await bot.store.entry(self.entry.id) if self.entry else None
+        await interaction.response.send_modal(
+            FactModal(self.mode, entry=entry, base_revision=self.base_revision, typed=self.typed)
+        )
+
+
+class StatusModal(discord.ui.Modal):
+    """Two positions for a debated or unresolved entry, each with who holds it and a citation."""
+
+    def __init__(self, entry: Entry, status: EntryStatus) -> None:
+        super().__init__(
+            title=embeds.clip(f"{status.value.title()}: {entry.id}", MODAL_TITLE_LIMIT),
+            timeout=30 * 60,
+        )
+        self.entry, self.new_status = entry, status
+        placeholder = "stance: ...\nheld by: ... (which source, what kind)\ncite: source-id | para. N | exact quote"
+        self.first = discord.ui.TextInput(
+            label="Position 1",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            default=position_text(entry, 0)[:TEXT_INPUT_LIMIT],
+            placeholder=placeholder,
+        )
+        self.second = discord.ui.TextInput(
+            label="Position 2",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            default=position_text(entry, 1)[:TEXT_INPUT_LIMIT],
+            placeholder=placeholder,
+        )
+        self.add_item(self.first)
+        self.add_item(self.second)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        require_moderator(interaction)
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        try:
+            positions = [
+                curation.parse_position(self.first.value, "position 1"),
+                curation.parse_position(self.second.value, "position 2"),
+            ]
+            saved = await curation.set_status(
+                bot.store,
+                self.entry.id,
+                self.new_status,
+                positions,
+                actor(interaction),
+                self.entry.revision,
+            )
+        except CurationError as refused:
+            raise UserFacingError(f"Not saved:\n{problems_text(refused)}") from refused
+        await bot.after_change()
+        await interaction.response.send_message(
+            f"`{saved.id}` is now {saved.status.value} (revision {saved.revision}).", ephemeral=True
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await handle(interaction, error)
+
+
+class RejectModal(discord.ui.Modal, title="Reject suggestion"):
+    reason = discord.ui.TextInput(
+        label="Why (the member is told)", style=discord.TextStyle.paragraph, max_length=1000
+    )
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(timeout=30 * 60)
+        self.suggestion_id = suggestion_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        require_moderator(interaction)
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        try:
+            rejected = await curation.reject(
+                bot.store, self.suggestion_id, actor(interaction), self.reason.value
+            )
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
+        told = await tell_suggester(
+            bot,
+            rejected,
+            f"Your suggestion #{self.suggestion_id} was not accepted: {self.reason.value}",
+        )
+        await interaction.response.send_message(
+            f"Rejected #{self.suggestion_id}."
+            + ("" if told else " (The member could not be sent a DM.)"),
+            ephemeral=True,
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await handle(interaction, error)
+
+
+async def tell_suggester(bot: AskBot, suggestion: dict[str, Any], text: str) -> bool:
+    """A DM to the member who suggested; False when Discord will not deliver it."""
+    if not suggestion.get("suggester_id"):
+        return False
+    try:
+        user = bot.get_user(int(suggestion["suggester_id"])) or await bot.fetch_user(
+            int(suggestion["suggester_id"])
+        )
+        await user.send(text)
+    except (discord.HTTPException, ValueError):
+        return False
+    return True
+
+
+class ApproveButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askbot:review:approve:(?P<id>\d+)"
+):
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Approve",
+                style=discord.ButtonStyle.success,
+                custom_id=f"askbot:review:approve:{suggestion_id}",
+            )
+        )
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ApproveButton:
+        return cls(int(match["id"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        suggestion = await bot.store.suggestion(self.suggestion_id)
+        try:
+            saved = await curation.approve(bot.store, self.suggestion_id, actor(interaction))
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
+        await bot.after_change()
+        if suggestion:
+            await tell_suggester(
+                bot,
+                suggestion,
+                f"Your suggestion #{self.suggestion_id} is live: `/cite entry:{saved.id}`. Thank you!",
+            )
+        await interaction.response.send_message(
+            f"Approved #{self.suggestion_id}: `{saved.id}` revision {saved.revision} is live.",
+            ephemeral=True,
+        )
+
+
+class RejectButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askbot:review:reject:(?P<id>\d+)"
+):
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reject…",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"askbot:review:reject:{suggestion_id}",
+            )
+        )
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RejectButton:
+        return cls(int(match["id"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        await interaction.response.send_modal(RejectModal(self.suggestion_id))
+
+
+def suggestion_embed(suggestion: dict[str, Any], current: Entry | None) -> discord.Embed:
+    draft: Entry = suggestion["draft"]
+    kind = "edit of" if suggestion["base_revision"] else "new entry"
+    embed = discord.Embed(
+        title=embeds.clip(f"#{suggestion['id']}: {kind} {draft.id}", embeds.TITLE_LIMIT),
+        colour=embeds.COLOUR_OPEN,
+    )
+    embed.add_field(
+        name="Suggested by", value=embeds.escape(suggestion["suggester_name"]), inline=True
+    )
+    embed.add_field(name="On", value=suggestion["created_at"], inline=True)
+    changes = "\n".join(embeds.escape(line) for line in curation.describe_changes(current, draft))
+    embed.add_field(
+        name="Changes", value=embeds.clip(changes, embeds.FIELD_VALUE_LIMIT), inline=False
+    )
+    embed.add_field(
+        name="Summary",
+        value=embeds.clip(embeds.escape(draft.summary), embeds.FIELD_VALUE_LIMIT),
+        inline=False,
+    )
+    return embeds.fit_total(embed, draft.id)
+
+
+class ReviewSelect(discord.ui.Select[Any]):
+    def __init__(self, suggestions: list[dict[str, Any]]) -> None:
+        options = [
+            discord.SelectOption(
+                label=embeds.clip(f"#{s['id']} {s['draft'].question}", 100), value=str(s["id"])
+            )
+            for s in suggestions[:25]
+        ]
+        super().__init__(placeholder="Open a suggestion", options=options)
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        bot: AskBot = interaction.client  # type: ignore[assignment]
+        suggestion = await bot.store.suggestion(int(self.values[0]))
+        if suggestion is None or suggestion["state"] != "pending":
+            raise UserFacingError("That suggestion has already been decided.")
+        current = (
+            await bot.store.entry(suggestion["entry_id"]) if suggestion["base_revision"] else None
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(ApproveButton(suggestion["id"]))
+        view.add_item(RejectButton(suggestion["id"]))
+        await interaction.response.send_message(
+            embed=suggestion_embed(suggestion, current), view=view, ephemeral=True
+        )
+
+
+class UnansweredSelect(discord.ui.Select[Any]):
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        options = [
+            discord.SelectOption(
+                label=embeds.clip(row["example"], 100),
+                description=f"asked {row['count']}x",
+                value=str(i),
+            )
+            for i, row in enumerate(rows[:25])
+        ]
+        super().__init__(placeholder="Turn a question into an entry", options=options)
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        question = self.rows[int(self.values[0])]["example"]
+        await interaction.response.send_modal(FactModal("add", typed={"question": question}))
+
+
+def history_embed(entry_id: str, revisions: list[curation.RevisionChange]) -> discord.Embed:
+    embed = discord.Embed(
+        title=embeds.clip(f"History of {entry_id}", embeds.TITLE_LIMIT), colour=embeds.COLOUR_ANSWER
+    )
+    for change in revisions[-HISTORY_SHOWN:]:
+        lines = [f"*{embeds.escape(change.reason)}*"] if change.reason else []
+        lines += [embeds.escape(line) for line in change.changes]
+        embed.add_field(
+            name=embeds.clip(
+                f"rev {change.revision} · {change.actor} · {change.at}", embeds.FIELD_NAME_LIMIT
+            ),
+            value=embeds.clip("\n".join(lines), embeds.FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if len(revisions) > HISTORY_SHOWN:
+        embed.set_footer(
+            text=f"showing the last {HISTORY_SHOWN} of {len(revisions)} revisions; `askbot fact history {entry_id}` shows all"
+        )
+    return embeds.fit_total(embed, entry_id)
+
+
+class CurateCog(commands.Cog):
+    fact = app_commands.Group(
+        name="fact", description="Curate the fact base (moderators), or suggest a change (everyone)"
+    )
+
+    def __init__(self, bot: AskBot) -> None:
+        self.bot = bot
+
+    async def _entry(self, entry_id: str, *, include_retired: bool = False) -> Entry:
+        entry = await self.bot.store.entry(entry_id)
+        if entry is None or (entry.retired and not include_retired):
+            raise UserFacingError(
+                f"There is no live entry `{embeds.escape(entry_id[:80])}`; pick one from the list as you type."
+            )
+        return entry
+
+    async def _entry_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return entry_choices(self.bot, current)
+
+    async def _retired_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        retired = [e for e in await self.bot.store.entries(include_retired=True) if e.retired]
+        wanted = current.casefold()
+        return [
+            app_commands.Choice(name=embeds.clip(e.question, 100), value=e.id)
+            for e in retired
+            if wanted in e.id or wanted in e.question.casefold()
+        ][:25]
+
+    @fact.command(name="add", description="Add an entry (opens a form)")
+    @moderators_only()
+    async def add(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(FactModal("add"))
+
+    @fact.command(name="edit", description="Edit an entry (opens a form with its current text)")
+    @app_commands.describe(entry="Start typing a question or a name")
+    @app_commands.autocomplete(entry=_entry_choices)
+    @moderators_only()
+    async def edit(self, interaction: discord.Interaction, entry: str) -> None:
+        current = await self._entry(entry)
+        await interaction.response.send_modal(
+            FactModal("edit", entry=current, base_revision=current.revision)
+        )
+
+    @fact.command(
+        name="suggest",
+        description="Suggest a new entry, or a change to one, for the moderators to review",
+    )
+    @app_commands.describe(entry="The entry to change (leave empty to suggest a new one)")
+    @app_commands.autocomplete(entry=_entry_choices)
+    async def suggest(self, interaction: discord.Interaction, entry: str | None = None) -> None:
+        current = await self._entry(entry) if entry else None
+        await interaction.response.send_modal(
+            FactModal("suggest", entry=current, base_revision=current.revision if current else None)
+        )
+
+    @fact.command(name="retire", description="Take an entry out of answers (kept in its history)")
+    @app_commands.describe(entry="The entry to retire", reason="Why, for the history")
+    @app_commands.autocomplete(entry=_entry_choices)
+    @moderators_only()
+    async def retire(
+        self, interaction: discord.Interaction, entry: str, reason: app_commands.Range[str, 1, 500]
+    ) -> None:
+        await self._change(
+            interaction,
+            lambda: curation.set_retired(self.bot.store, entry, True, actor(interaction), reason),
+            "retired",
+        )
+
+    @fact.command(name="restore", description="Bring a retired entry back into answers")
+    @app_commands.describe(entry="The retired entry", reason="Why, for the history")
+    @app_commands.autocomplete(entry=_retired_choices)
+    @moderators_only()
+    async def restore(
+        self, interaction: discord.Interaction, entry: str, reason: app_commands.Range[str, 1, 500]
+    ) -> None:
+        await self._change(
+            interaction,
+            lambda: curation.set_retired(self.bot.store, entry, False, actor(interaction), reason),
+            "restored",
+        )
+
+    @fact.command(
+        name="revert", description="Make an old revision current again (as a new revision)"
+    )
+    @app_commands.describe(
+        entry="The entry", revision="The revision to go back to (see /fact history)"
+    )
+    @app_commands.autocomplete(entry=_entry_choices)
+    @moderators_only()
+    async def revert(
+        self, interaction: discord.Interaction, entry: str, revision: app_commands.Range[int, 1]
+    ) -> None:
+        current = await self._entry(entry, include_retired=True)
+        await self._change(
+            interaction,
+            lambda: curation.revert(
+                self.bot.store, entry, revision, actor(interaction), current.revision
+            ),
+            f"reverted to revision {revision}",
+        )
+
+    @fact.command(
+        name="status",
+        description="Mark an entry settled, debated or unresolved (with its positions)",
+    )
+    @app_commands.describe(
+        entry="The entry", status="Settled, or debated/unresolved (a form asks for two positions)"
+    )
+    @app_commands.autocomplete(entry=_entry_choices)
+    @moderators_only()
+    async def status(
+        self, interaction: discord.Interaction, entry: str, status: EntryStatus
+    ) -> None:
+        current = await self._entry(entry)
+        if status is EntryStatus.SETTLED:
+            await self._change(
+                interaction,
+                lambda: curation.set_status(
+                    self.bot.store, entry, status, [], actor(interaction), current.revision
+                ),
+                "marked settled",
+            )
+        else:
+            await interaction.response.send_modal(StatusModal(current, status))
+
+    @fact.command(name="alias", description="Teach the bot another spelling of a name or term")
+    @app_commands.describe(
+        canonical="The usual form, e.g. Yezhov",
+        variant="Another spelling, e.g. Jeschow",
+        kind="What it names",
+    )
+    @moderators_only()
+    async def alias(
+        self,
+        interaction: discord.Interaction,
+        canonical: app_commands.Range[str, 1, 100],
+        variant: app_commands.Range[str, 1, 100],
+        kind: Literal["person", "organisation", "place", "term"] = "person",
+    ) -> None:
+        try:
+            group = await curation.add_alias(
+                self.bot.store, canonical, variant, kind, actor(interaction)
+            )
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
+        await self.bot.after_change()
+        await interaction.response.send_message(
+            f"'{embeds.escape(variant)}' now reads as '{embeds.escape(group.canonical)}' ({len(group.variants)} spellings).",
+            ephemeral=True,
+        )
+
+    @fact.command(name="history", description="Who changed an entry, when, and what changed")
+    @app_commands.describe(entry="The entry")
+    @app_commands.autocomplete(entry=_entry_choices)
+    @moderators_only()
+    async def history(self, interaction: discord.Interaction, entry: str) -> None:
+        try:
+            revisions = await curation.history(self.bot.store, entry)
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
+        await interaction.response.send_message(
+            embed=history_embed(entry, revisions), ephemeral=True
+        )
+
+    async def _change(self, interaction: discord.Interaction, change: Any, done: str) -> None:
+        try:
+            saved: Entry = await change()
+        except CurationError as refused:
+            raise UserFacingError(f"Not changed:\n{problems_text(refused)}") from refused
+        await self.bot.after_change()
+        await interaction.response.send_message(
+            f"`{saved.id}` {done} (revision {saved.revision}).", ephemeral=True
+        )
+
+    @app_commands.command(name="review", description="Review members' suggestions (moderators)")
+    @app_commands.default_permissions(manage_messages=True)
+    @moderators_only()
+    async def review(self, interaction: discord.Interaction) -> None:
+        pending = await self.bot.store.suggestions("pending")
+        if not pending:
+            await interaction.response.send_message(
+                "No suggestions are waiting. 🎉", ephemeral=True
+            )
+            return
+        lines = "\n".join(
+            f"#{s['id']} · {embeds.escape(s['suggester_name'])} · {embeds.escape(s['draft'].question)}"
+            for s in pending
+        )
+        view = discord.ui.View(timeout=15 * 60)
+        view.add_item(ReviewSelect(pending))
+        embed = discord.Embed(
+            title=f"{len(pending)} suggestion(s) waiting",
+            description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),
+            colour=embeds.COLOUR_OPEN,
+        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(
+        name="unanswered",
+        description="The questions the fact base could not answer, most asked first (moderators)",
+    )
+    @app_commands.default_permissions(manage_messages=True)
+    @moderators_only()
+    async def unanswered(self, interaction: discord.Interaction) -> None:
+        rows = await self.bot.store.unanswered(limit=25)
+        if not rows:
+            await interaction.response.send_message(
+                "No unanswered questions are waiting.", ephemeral=True
+            )
+            return
+        lines = "\n".join(f"**{row['count']}x** {embeds.escape(row['example'])}" for row in rows)
+        view = discord.ui.View(timeout=15 * 60)
+        view.add_item(UnansweredSelect(rows))
+        embed = discord.Embed(
+            title="Unanswered questions",
+            description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),
+            colour=embeds.COLOUR_NONE,
+        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(
+        name="stats",
+        description="How the bot is doing: questions, answers, top entries (moderators)",
+    )
+    @app_commands.default_permissions(manage_messages=True)
+    @moderators_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        figures = await curation.stats(self.bot.store)
+        embed = discord.Embed(title="askbot statistics", colour=embeds.COLOUR_ANSWER)
+        embed.add_field(name="Questions asked", value=str(figures.asked))
+        embed.add_field(name="Answered", value=str(figures.answered))
+        embed.add_field(name="No match", value=str(figures.no_match))
+        embed.add_field(name="Declined", value=str(figures.declined))
+        top = (
+            "\n".join(f"{count}x `{entry_id}`" for entry_id, count in figures.top_entries)
+            or "none yet"
+        )
+        embed.add_field(
+            name="Top entries", value=embeds.clip(top, embeds.FIELD_VALUE_LIMIT), inline=False
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: AskBot) -> None:
+    bot.add_dynamic_items(ApproveButton, RejectButton)
+    await bot.add_cog(CurateCog(bot))

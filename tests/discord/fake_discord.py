@@ -505,6 +505,8 @@ class FakeDiscord:
         self.interactions: list[InteractionRecord] = []
         self.messages: dict[int, SentMessage] = {}
         self.channel_messages: list[SentMessage] = []
+        self.dm_channels: dict[int, int] = {}  # DM channel id -> the user it reaches
+        self.direct_messages: list[tuple[int, SentMessage]] = []  # (user id, message)
         self.gateway_received: list[dict[str, Any]] = []
         self.gateway_sent: list[dict[str, Any]] = []
         self.identify: dict[str, Any] | None = None
@@ -851,6 +853,8 @@ class FakeDiscord:
         a = API_PREFIX
         r.add_get(GATEWAY_PATH, self._gateway)
         r.add_get(f"{a}/users/@me", self._get_me)
+        r.add_get(f"{a}/users/{{user}}", self._get_user)
+        r.add_post(f"{a}/users/@me/channels", self._open_dm)
         r.add_get(f"{a}/oauth2/applications/@me", self._get_application)
         r.add_get(f"{a}/gateway", self._get_gateway)
         r.add_get(f"{a}/gateway/bot", self._get_gateway)
@@ -1131,10 +1135,43 @@ class FakeDiscord:
         self._notify()
         return _json_response(message.data)
 
+    async def _get_user(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return _error(401, 0, "401: Unauthorized")
+        return _json_response(self.user_payload(int(request.match_info["user"])))
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """POST users/@me/channels: a DM channel with one user (as discord.py's User.send opens)."""
+        if not self._authorized(request):
+            return _error(401, 0, "401: Unauthorized")
+        recipient = int((request[BODY_KEY] or {})["recipient_id"])
+        channel_id = (
+            next((c for c, u in self.dm_channels.items() if u == recipient), None)
+            or self.snowflake()
+        )
+        self.dm_channels[channel_id] = recipient
+        return _json_response(
+            {
+                "id": str(channel_id),
+                "type": 1,
+                "last_message_id": None,
+                "recipients": [self.user_payload(recipient)],
+            }
+        )
+
     async def _channel_message(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
             return _error(401, 0, "401: Unauthorized")
         channel_id = int(request.match_info["channel"])
+        if channel_id in self.dm_channels:
+            payload = request[BODY_KEY] or {}
+            problems = self._validate_message(payload, request[FILES_KEY])
+            if problems:
+                return _error(400, INVALID_FORM_BODY, "Invalid Form Body", problems)
+            message = self._create_message(payload, request[FILES_KEY], channel_id=channel_id)
+            self.direct_messages.append((self.dm_channels[channel_id], message))
+            self._notify()
+            return _json_response(message.data)
         if channel_id not in {int(c["id"]) for c in self.channels}:
             return _error(404, 10003, "Unknown Channel")
         payload: dict[str, Any] = request[BODY_KEY] or {}

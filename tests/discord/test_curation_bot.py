@@ -1,0 +1,273 @@
+"""Moderator curation through the real discord.py client and the stand-in for Discord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_discord import FakeDiscord
+
+from askbot.config import Settings
+from askbot.discord.bot import AskBot
+from askbot.discord.checks import NOT_A_MODERATOR
+
+NEW_QUESTION = "Who signed the government communique against Yagoda?"
+GOOD_CITATION = "serge-1937-yagoda | para. 7 | A Government communiqué, signed by Kalinin"
+
+
+@pytest.fixture
+async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
+    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
+
+
+def mod(fake: FakeDiscord) -> dict[str, Any]:
+    return {"roles": [fake.moderator_role_id]}
+
+
+def fields_of(record: Any) -> dict[str, dict[str, Any]]:
+    """The text inputs of the modal a record opened, by label."""
+    inputs = {}
+    for row in record.modal["components"]:
+        for component in row.get("components", [row]):
+            inputs[component["label"]] = component
+    return inputs
+
+
+def field_id(record: Any, label_start: str) -> str:
+    return next(
+        c["custom_id"] for label, c in fields_of(record).items() if label.startswith(label_start)
+    )
+
+
+async def submit_fact_form(
+    fake: FakeDiscord, opener: Any, values: dict[str, str], **who: Any
+) -> Any:
+    payload = {field_id(opener, label): value for label, value in values.items()}
+    return await fake.submit_modal(opener.modal["custom_id"], payload, **who)
+
+
+CURATION_CALLS = [
+    ("fact add", {}),
+    ("fact edit", {"entry": "yagoda-arrest-why"}),
+    ("fact retire", {"entry": "yagoda-arrest-why", "reason": "test"}),
+    ("fact restore", {"entry": "yagoda-arrest-why", "reason": "test"}),
+    ("fact revert", {"entry": "yagoda-arrest-why", "revision": 1}),
+    ("fact status", {"entry": "yagoda-arrest-why", "status": "settled"}),
+    ("fact alias", {"canonical": "Yezhov", "variant": "Yeschov"}),
+    ("fact history", {"entry": "yagoda-arrest-why"}),
+    ("review", {}),
+    ("unanswered", {}),
+    ("stats", {}),
+]
+
+
+@pytest.mark.parametrize(("command", "options"), CURATION_CALLS, ids=[c for c, _ in CURATION_CALLS])
+async def test_non_moderator_is_refused_and_nothing_changes(
+    bot_and_fake, command: str, options: dict[str, Any]
+) -> None:
+    fake, bot = bot_and_fake
+    before = await bot.store.counts()
+    record = await fake.slash(command, options)
+    assert record.ephemeral and record.content == NOT_A_MODERATOR
+    assert await bot.store.counts() == before
+
+
+async def test_add_with_a_bad_quote_keeps_the_values_and_says_what_failed(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    opener = await fake.slash("fact add", {}, **mod(fake))
+    typed = {
+        "Question": NEW_QUESTION,
+        "Also asked": "who signed it\nkalinin communique\nwho announced the charges",
+        "Summary": "Serge wrote that Kalinin signed it.",
+        "Citations": "serge-1937-yagoda | para. 7 | A Government communiqué, signed by Molotov",
+    }
+    refused = await submit_fact_form(fake, opener, typed, **mod(fake))
+    assert refused.ephemeral
+    assert "citations[0].quote" in refused.content and "not found verbatim" in refused.content
+    assert (await bot.store.counts())["entries"] == 67
+    again = await fake.click(refused, refused.custom_ids[0], **mod(fake))
+    prefilled = {label: c.get("value") for label, c in fields_of(again).items()}
+    assert prefilled["Question"] == NEW_QUESTION
+    assert prefilled["Citations: source-id | para. N | exact quote"] == typed["Citations"]
+    fixed = await submit_fact_form(fake, again, {"Citations": GOOD_CITATION}, **mod(fake))
+    assert "Added `who-signed-the-government-communique-against-yagoda`" in fixed.content
+    answer = await fake.slash("ask", {"question": NEW_QUESTION})
+    assert (
+        answer.custom_ids[0] == "askbot:sources:who-signed-the-government-communique-against-yagoda"
+    )
+
+
+async def test_suggest_then_approve_goes_live_at_once(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    opener = await fake.slash("fact suggest", {})
+    submitted = await submit_fact_form(
+        fake,
+        opener,
+        {
+            "Question": NEW_QUESTION,
+            "Also asked": "x\ny\nz",
+            "Summary": "Serge wrote that Kalinin signed it.",
+            "Citations": GOOD_CITATION,
+        },
+    )
+    assert "suggestion #1 is waiting" in submitted.content
+    before = await fake.slash("ask", {"question": NEW_QUESTION})
+    assert "who-signed-the-government-communique-against-yagoda" not in str(
+        before.custom_ids
+    )  # not live yet
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    assert "#1: new entry" in opened.embeds[0]["title"]
+    approved = await fake.click(opened, "askbot:review:approve:1", **mod(fake))
+    assert "Approved #1" in approved.content
+    [(user_id, dm)] = fake.direct_messages
+    assert user_id == fake.user_id and "suggestion #1 is live" in dm.data["content"]
+    answer = await fake.slash("ask", {"question": NEW_QUESTION})
+    assert not answer.ephemeral and answer.custom_ids[0].endswith(
+        "who-signed-the-government-communique-against-yagoda"
+    )
+    revisions = await bot.store.revisions("who-signed-the-government-communique-against-yagoda")
+    assert "approved by" in revisions[-1]["actor_name"]
+    actions = [row["action"] for row in await bot.store.audit_log()]
+    assert "suggestion.add" in actions and "suggestion.approve" in actions
+
+
+async def test_reject_needs_a_reason_and_is_recorded(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    opener = await fake.slash("fact suggest", {})
+    await submit_fact_form(
+        fake,
+        opener,
+        {
+            "Question": NEW_QUESTION,
+            "Also asked": "a\nb\nc",
+            "Summary": "S.",
+            "Citations": GOOD_CITATION,
+        },
+    )
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    form = await fake.click(opened, "askbot:review:reject:1", **mod(fake))
+    done = await fake.submit_modal(
+        form.modal["custom_id"], {field_id(form, "Why"): "Duplicates an entry."}, **mod(fake)
+    )
+    assert "Rejected #1" in done.content and "could not be sent" not in done.content
+    [(user_id, dm)] = fake.direct_messages
+    assert user_id == fake.user_id and dm.data["content"].endswith(
+        "was not accepted: Duplicates an entry."
+    )
+    suggestion = await bot.store.suggestion(1)
+    assert (
+        suggestion is not None
+        and suggestion["state"] == "rejected"
+        and suggestion["reason"] == "Duplicates an entry."
+    )
+
+
+async def test_two_moderators_editing_one_entry_lose_nothing(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    first = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    second = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    saved = await submit_fact_form(
+        fake, first, {"Summary": "First moderator's summary, in our words."}, **mod(fake)
+    )
+    assert "as revision 2" in saved.content
+    conflict = await submit_fact_form(
+        fake, second, {"Summary": "Second moderator's summary."}, **mod(fake)
+    )
+    assert (
+        conflict.ephemeral
+        and "changed by" in conflict.content
+        and "Your text is kept" in conflict.content
+    )
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert (
+        entry is not None
+        and entry.summary == "First moderator's summary, in our words."
+        and entry.revision == 2
+    )
+    again = await fake.click(conflict, conflict.custom_ids[0], **mod(fake))
+    assert (
+        fields_of(again)["Summary (our own words, max 900 characters)"]["value"]
+        == "Second moderator's summary."
+    )
+    merged = await submit_fact_form(fake, again, {}, **mod(fake))
+    assert "as revision 3" in merged.content
+
+
+async def test_history_and_revert(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    retired = await fake.slash(
+        "fact retire", {"entry": "yagoda-arrest-why", "reason": "testing retire"}, **mod(fake)
+    )
+    assert "retired (revision 2)" in retired.content
+    assert (
+        await fake.slash("ask", {"question": "Why was Yagoda arrested, according to Victor Serge?"})
+    ).custom_ids[0] != "askbot:sources:yagoda-arrest-why"
+    history = await fake.slash("fact history", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    names = [f["name"] for f in history.embeds[0]["fields"]]
+    assert names[0].startswith("rev 1 · askbot") and names[1].startswith("rev 2 · ")
+    assert "retired: False -> True" in history.embeds[0]["fields"][1]["value"].replace("'", "")
+    reverted = await fake.slash(
+        "fact revert", {"entry": "yagoda-arrest-why", "revision": 1}, **mod(fake)
+    )
+    assert "reverted to revision 1 (revision 3)" in reverted.content
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None and not entry.retired and entry.revision == 3
+    audit = await bot.store.audit_log()
+    assert audit[0]["action"] == "entry.revert" and audit[0]["actor_id"] == str(fake.user_id)
+    assert audit[1]["action"] == "entry.retire" and audit[1]["reason"] == "testing retire"
+
+
+async def test_unanswered_becomes_a_prefilled_entry_form_and_stats_count(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    await fake.slash("ask", {"question": "When was Yezhov arrested?"})
+    await fake.slash("ask", {"question": "Why was Yagoda arrested?"})
+    listing = await fake.slash("unanswered", {}, **mod(fake))
+    assert (
+        "1x" in listing.embeds[0]["description"]
+        and "When was Yezhov arrested?" in listing.embeds[0]["description"]
+    )
+    form = await fake.select(listing, listing.custom_ids[0], ["0"], **mod(fake))
+    assert fields_of(form)["Question"]["value"] == "When was Yezhov arrested?"
+    stats = await fake.slash("stats", {}, **mod(fake))
+    values = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert (
+        values["Questions asked"] == "2" and values["Answered"] == "1" and values["No match"] == "1"
+    )
+    assert "yagoda-arrest-why" in values["Top entries"]
+
+
+async def test_status_form_sets_positions(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    form = await fake.slash(
+        "fact status", {"entry": "yagoda-arrest-why", "status": "debated"}, **mod(fake)
+    )
+    first = "stance: A scapegoat\nheld by: Victor Serge (primary)\ncite: serge-1937-yagoda | para. 11 | A scapegoat was required"
+    second = "stance: He knew too much\nheld by: Victor Serge (primary)\ncite: serge-1937-yagoda | para. 11 | an intolerably disturbing witness"
+    done = await fake.submit_modal(
+        form.modal["custom_id"],
+        {field_id(form, "Position 1"): first, field_id(form, "Position 2"): second},
+        **mod(fake),
+    )
+    assert "is now debated" in done.content
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None and [p.stance for p in entry.positions] == [
+        "A scapegoat",
+        "He knew too much",
+    ]
+
+
+async def test_alias_is_used_by_ask_at_once(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    done = await fake.slash(
+        "fact alias", {"canonical": "Yagoda", "variant": "Yagodowski"}, **mod(fake)
+    )
+    assert "now reads as 'Yagoda'" in done.content
+    answer = await fake.slash("ask", {"question": "why was yagodowski arrested"})
+    assert answer.custom_ids[0] == "askbot:sources:yagoda-arrest-why"
+    refused = await fake.slash(
+        "fact alias", {"canonical": "Yezhov", "variant": "Yagodowski"}, **mod(fake)
+    )
+    assert refused.ephemeral and "already belongs to 'Yagoda'" in refused.content

@@ -108,3 +108,231 @@ def verify_citation(
             "locator", f"{citation.locator} does not contain the quote; it is in {found}"
         )
     return QuoteProblem("quote", f"not found verbatim in {source.text_file} (source '{source.id}')")
+
+
+# --- Quotes in context ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteInContext:
+    """A quote inside its whole paragraph, as the source has it (line breaks and curly quotes kept)."""
+
+    paragraph: int
+    before: str
+    quote: str
+    after: str
+
+
+def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)`` plus, for each of its characters, the index it came from in ``text``."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text.translate(_TYPOGRAPHIC)):
+        if char.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origin.append(index)
+        else:
+            chars.append(char)
+            origin.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin
+
+
+def quote_in_context(citation: Citation, paragraphs: list[str]) -> QuoteInContext | None:
+    """Where a verified quote stands in its paragraph, in the source's own characters."""
+    if not 1 <= citation.paragraph <= len(paragraphs):
+        return None
+    paragraph = paragraphs[citation.paragraph - 1]
+    hits = locate_quote(paragraph, citation)
+    if not hits:
+        return None
+    _, origin = _normalised_with_offsets(paragraph)
+    start = origin[hits[0]]
+    end = origin[hits[0] + len(normalise(citation.quote)) - 1] + 1
+    return QuoteInContext(
+        citation.paragraph, paragraph[:start], paragraph[start:end], paragraph[end:]
+    )
+
+
+# --- Chicago notes and bibliography (17th ed.), CSL-JSON, BibTeX ---------------------------------
+
+MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+BIBTEX_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+@dataclass(frozen=True)
+class ChicagoCitation:
+    note: str
+    bibliography: str
+
+
+def chicago_date(source: Source) -> str:
+    """ "August 28, 1937", "August 1937", "1937", or "n.d." when the date is not known."""
+    if source.csl.issued is None:
+        return "n.d."
+    parts = source.csl.issued.date_parts[0]
+    if len(parts) >= 3:
+        return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def _in_quotes(title: str, then: str) -> str:
+    """A quoted title with the punctuation that follows it inside the marks, as Chicago puts it;
+    a title that ends in its own ? or ! takes no further comma or period."""
+    return f"“{title}”" if title.endswith(("?", "!")) else f"“{title}{then}”"
+
+
+def _note_names(source: Source) -> str:
+    return ", ".join(name.display() for name in source.csl.author)
+
+
+def _bibliography_names(source: Source) -> str:
+    first, *rest = source.csl.author
+    inverted = first.literal or ", ".join(p for p in (first.family, first.given) if p)
+    return ", ".join([inverted, *(name.display() for name in rest)])
+
+
+def _end(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def chicago(
+    source: Source, sources: dict[str, Source], locator: str | None = None
+) -> ChicagoCitation:
+    """Note and bibliography entry for the source types askbot holds; nothing is invented."""
+    csl = source.csl
+    date = chicago_date(source)
+    where = f", {locator}" if locator else ""
+    url = f", {csl.URL}" if csl.URL else ""
+    if csl.type == "post":
+        parent = sources.get(source.reply_to) if source.reply_to else None
+        reply = ""
+        if parent is not None:
+            reply = f"comment on {_note_names(parent)}, {_in_quotes(parent.csl.title, ',')} "
+        venue = f"*{csl.publisher or 'Reddit'}*, {csl.container_title}, {date}{url}"
+        note = f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {reply}{venue}{where}."
+        reply_bib = f"Comment on {reply.removeprefix('comment on ')}" if parent is not None else ""
+        bibliography = _end(
+            f"{_bibliography_names(source)}. {_in_quotes(csl.title, '.')} {reply_bib}{venue}"
+        )
+        return ChicagoCitation(note, bibliography)
+    issue = ", ".join(
+        part
+        for part in (
+            f"vol. {csl.volume}" if csl.volume else "",
+            f"no. {csl.issue}" if csl.issue else "",
+        )
+        if part
+    )
+    publication = ", ".join(
+        p
+        for p in (
+            f"*{csl.container_title}*" if csl.container_title else "",
+            issue,
+            date,
+            csl.page or "",
+        )
+        if p
+    )
+    archive_note = ", ".join(
+        p
+        for p in (
+            f"transcribed by {source.transcriber}" if source.transcriber else "",
+            csl.archive or "",
+        )
+        if p
+    )
+    note = f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {publication}"
+    note += f", {archive_note}" if archive_note else ""
+    note += f"{url}{where}."
+    bibliography = (
+        f"{_end(_bibliography_names(source))} {_in_quotes(csl.title, '.')} {publication}."
+    )
+    if source.transcriber:
+        bibliography += f" Transcribed by {source.transcriber}."
+    if csl.archive:
+        bibliography += f" {_end(csl.archive)}"
+    if csl.URL:
+        bibliography += f" {csl.URL}."
+    return ChicagoCitation(note, bibliography)
+
+
+def csl_json(sources: list[Source]) -> list[dict[str, object]]:
+    """CSL-JSON items, as reference managers (Zotero, Mendeley) import them."""
+    return [
+        {"id": s.id, **s.csl.model_dump(mode="json", by_alias=True, exclude_none=True)}
+        for s in sources
+    ]
+
+
+def _bibtex_escape(text: str) -> str:
+    for char in "\\&%$#_{}":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
+    """BibTeX entries: @article for periodicals, @misc for posts."""
+    entries = []
+    for source in sources:
+        csl = source.csl
+        # A literal name (a username) is braced so BibTeX never splits or reorders it.
+        names = [
+            f"{{{name.literal}}}" if name.literal else f"{name.family}, {name.given}"
+            for name in csl.author
+        ]
+        fields: list[tuple[str, str]] = [
+            ("author", "{" + " and ".join(names) + "}"),
+            ("title", f"{{{_bibtex_escape(csl.title)}}}"),
+        ]
+        notes = []
+        if csl.type == "post":
+            kind = "misc"
+            fields.append(
+                (
+                    "howpublished",
+                    "{"
+                    + _bibtex_escape(f"{csl.publisher or 'Reddit'}, {csl.container_title}")
+                    + "}",
+                )
+            )
+            parent = all_sources.get(source.reply_to) if source.reply_to else None
+            if parent is not None:
+                notes.append(f"Comment on {_note_names(parent)}, ``{parent.csl.title}''")
+        else:
+            kind = "article"
+            fields += [
+                (k, f"{{{_bibtex_escape(v)}}}")
+                for k, v in (
+                    ("journal", csl.container_title),
+                    ("volume", csl.volume),
+                    ("number", csl.issue),
+                    ("pages", csl.page),
+                )
+                if v
+            ]
+        if csl.issued is not None:
+            parts = csl.issued.date_parts[0]
+            fields.append(("year", f"{{{parts[0]}}}"))
+            if len(parts) >= 2:
+                fields.append(("month", BIBTEX_MONTHS[parts[1] - 1]))
+        else:
+            notes.append("Date unknown")
+        if source.transcriber:
+            notes.append(f"Transcribed by {source.transcriber}")
+        if csl.archive:
+            notes.append(csl.archive)
+        if csl.URL:
+            fields.append(("url", f"{{{csl.URL}}}"))
+        if notes:
+            fields.append(("note", f"{{{_bibtex_escape('. '.join(notes))}}}"))
+        body = ",\n".join(f"  {key} = {value}" for key, value in fields)
+        entries.append(f"@{kind}{{{source.id},\n{body}\n}}")
+    return "\n\n".join(entries) + "\n"

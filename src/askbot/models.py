@@ -110,6 +110,10 @@ class Source(InputModel):
     kind: SourceKind
     csl: CslMetadata
     transcriber: str | None = None
+    reply_to: Slug | None = Field(
+        default=None,
+        description="For a comment or answer: the source id of the post it replies to.",
+    )
     note: NonEmptyText = Field(
         description="Source criticism: what the source is and how far to trust it."
     )

@@ -217,7 +217,7 @@ def chicago(
         if parent is not None:
             reply = f"comment on {_note_names(parent)}, {_in_quotes(parent.csl.title, ',')} "
         venue = f"*{csl.publisher or 'Reddit'}*, {csl.container_title}, {date}{url}"
-        note = f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {reply}{venue}{where}."
+        note = _end(f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {reply}{venue}{where}")
         reply_bib = f"Comment on {reply.removeprefix('comment on ')}" if parent is not None else ""
         bibliography = _end(
             f"{_bibliography_names(source)}. {_in_quotes(csl.title, '.')} {reply_bib}{venue}"
@@ -251,7 +251,7 @@ def chicago(
     )
     note = f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {publication}"
     note += f", {archive_note}" if archive_note else ""
-    note += f"{url}{where}."
+    note = _end(note + f"{url}{where}")
     bibliography = (
         f"{_end(_bibliography_names(source))} {_in_quotes(csl.title, '.')} {publication}."
     )

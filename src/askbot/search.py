@@ -15,7 +15,9 @@ PAGE_SIZE = 5
 MAX_TERMS = 12
 MIN_PREFIX = 2
 HIGHLIGHT = "**"  # snippet markers around each hit (Markdown bold; readable as plain text too)
-SEARCH_HINT = 'Type words to search for, "a phrase in quotes", or the start of a word with * (e.g. Yago*).'
+SEARCH_HINT = (
+    'Type words to search for, "a phrase in quotes", or the start of a word with * (e.g. Yago*).'
+)
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})

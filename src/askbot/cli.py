@@ -17,8 +17,31 @@ from askbot.answering import Answer, AnswerEngine, ListedEntry, ask, list_entrie
 from askbot.bootstrap import cli_actor, open_store
 from askbot.citations import split_paragraphs
 from askbot.config import ConfigError, Settings, load_settings
-from askbot.curation import ImportConflict, apply_import, plan_import
-from askbot.factfiles import FactBaseInvalid, load_fact_base, write_fact_base
+from askbot.curation import (
+    CurationError,
+    EditConflict,
+    ImportConflict,
+    add_entry,
+    apply_import,
+    approve,
+    current_entry,
+    describe_changes,
+    edit_entry,
+    find_suggestion,
+    history,
+    plan_import,
+    reject,
+    revert,
+    set_retired,
+    stats,
+)
+from askbot.factfiles import (
+    FactBaseInvalid,
+    dump_yaml,
+    load_entry_file,
+    load_fact_base,
+    write_fact_base,
+)
 from askbot.models import AliasFile, Entry, Source
 from askbot.store import StoreError
 
@@ -56,13 +79,18 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 # --- facts ---------------------------------------------------------------------------------------
 
 
+def _invalid(exc: FactBaseInvalid, where: str) -> CliError:
+    """Print every ``file:line`` problem; the returned CliError is the one-line verdict."""
+    for error in exc.errors:
+        print(error, file=sys.stderr)
+    return CliError(f"{len(exc.errors)} problem(s) in {where}; nothing was changed")
+
+
 def _load_dir(directory: str) -> Any:
     try:
         return load_fact_base(Path(directory), shown=directory.rstrip("/") or directory)
     except FactBaseInvalid as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        raise CliError(f"{len(exc.errors)} problem(s) in {directory}; nothing was changed") from exc
+        raise _invalid(exc, directory) from exc
 
 
 async def cmd_facts_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -131,6 +159,160 @@ async def cmd_facts_schema(args: argparse.Namespace, settings: Settings) -> int:
     if wanted:
         schema["$ref"] = f"#/$defs/{wanted}"
     _print_json(schema)
+    return EXIT_OK
+
+
+# --- fact: one entry at a time -------------------------------------------------------------------
+
+
+def _entry_file(file: str) -> Entry:
+    try:
+        return load_entry_file(Path(file))
+    except FactBaseInvalid as exc:
+        raise _invalid(exc, file) from exc
+
+
+async def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        entry = await current_entry(store, args.id)
+    sys.stdout.write(dump_yaml(entry))
+    return EXIT_OK
+
+
+async def cmd_fact_add(args: argparse.Namespace, settings: Settings) -> int:
+    entry = _entry_file(args.file)
+    async with await open_store(settings) as store:
+        stored = await add_entry(store, entry, cli_actor(), args.reason)
+    print(f"added {stored.id} at revision {stored.revision}")
+    return EXIT_OK
+
+
+async def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
+    """The file's ``revision`` is the one its editor started from, so nobody's edit is lost."""
+    entry = _entry_file(args.file)
+    async with await open_store(settings) as store:
+        try:
+            stored = await edit_entry(store, entry, entry.revision, cli_actor(), args.reason)
+        except EditConflict as exc:
+            raise CliError(
+                f"revision: changed by {exc.changed_by} at {exc.changed_at} (now revision"
+                f" {exc.current_revision}); run `askbot fact show {entry.id}` and edit again"
+            ) from exc
+    print(f"{stored.id} is now at revision {stored.revision}")
+    return EXIT_OK
+
+
+async def cmd_fact_retire(args: argparse.Namespace, settings: Settings) -> int:
+    """``retire`` and ``restore``: the parser sets ``args.retire``."""
+    async with await open_store(settings) as store:
+        stored = await set_retired(store, args.id, args.retire, cli_actor(), args.reason)
+    verb = "retired" if stored.retired else "restored"
+    print(f"{verb} {stored.id} at revision {stored.revision}")
+    return EXIT_OK
+
+
+async def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        changes = await history(store, args.id)
+    for change in changes:
+        print(f"rev {change.revision}  {change.at}  {change.actor}  {change.reason or '-'}")
+        for line in change.changes:
+            print(f"    {line}")
+    return EXIT_OK
+
+
+async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        base = (await current_entry(store, args.id)).revision
+        stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
+    print(
+        f"{stored.id} is now at revision {stored.revision}, the content of revision {args.revision}"
+    )
+    return EXIT_OK
+
+
+# --- review: members' suggestions ----------------------------------------------------------------
+
+
+async def cmd_review_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        pending = await store.suggestions("pending", limit=args.limit)
+    if not pending:
+        print("no pending suggestions")
+    for s in pending:
+        print(
+            f"#{s['id']}  {s['entry_id']}  {s['suggester_name']}  {s['created_at']}  {s['draft'].question}"
+        )
+    return EXIT_OK
+
+
+async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
+    """A suggestion with what it would change in the live entry, then the draft in full."""
+    async with await open_store(settings) as store:
+        suggestion = await find_suggestion(store, args.id)
+        current = await store.entry(suggestion["entry_id"])
+    draft: Entry = suggestion["draft"]
+    base = suggestion["base_revision"]
+    print(
+        f"suggestion #{suggestion['id']} by {suggestion['suggester_name']} at"
+        f" {suggestion['created_at']}: {suggestion['state']}"
+    )
+    if suggestion["decided_by"]:
+        why = f": {suggestion['reason']}" if suggestion["reason"] else ""
+        print(f"decided by {suggestion['decided_by']} at {suggestion['decided_at']}{why}")
+    print(
+        f"new entry {draft.id}"
+        if base is None
+        else f"edit of {draft.id} from revision {base} (now revision {current.revision if current else '-'})"
+    )
+    for line in describe_changes(current, draft):
+        print(f"    {line}")
+    print("---")
+    sys.stdout.write(dump_yaml(draft))
+    return EXIT_OK
+
+
+async def cmd_review_approve(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        stored = await approve(store, args.id, cli_actor())
+    print(f"approved #{args.id}: {stored.id} is live at revision {stored.revision}")
+    return EXIT_OK
+
+
+async def cmd_review_reject(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        rejected = await reject(store, args.id, cli_actor(), args.reason)
+    print(f"rejected #{args.id} ({rejected['entry_id']})")
+    return EXIT_OK
+
+
+# --- how the bot is doing ------------------------------------------------------------------------
+
+
+async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        figures = await stats(store)
+    for label, count in (
+        ("asked", figures.asked),
+        ("answered", figures.answered),
+        ("no_match", figures.no_match),
+        ("declined", figures.declined),
+    ):
+        print(f"{label:9} {count}")
+    if figures.top_entries:
+        print("top entries:")
+    for entry_id, count in figures.top_entries:
+        print(f"  {count:5}  {entry_id}")
+    return EXIT_OK
+
+
+async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        queued = await store.unanswered(limit=args.limit)
+    if not queued:
+        print("no unanswered questions")
+    for row in queued:
+        print(f"{row['count']:5}  {row['last_asked']}  {row['example']}")
     return EXIT_OK
 
 
@@ -252,6 +434,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=cmd_facts_schema)
 
+    fact = commands.add_parser("fact", help="show, add, edit, retire or revert one entry")
+    fact_commands = fact.add_subparsers(dest="fact_command", required=True, metavar="ACTION")
+    show = fact_commands.add_parser("show", help="print an entry as YAML, to edit")
+    show.add_argument("id")
+    show.set_defaults(handler=cmd_fact_show)
+    add = fact_commands.add_parser("add", help="add a new entry from a YAML file")
+    add.add_argument("file")
+    add.add_argument("--reason", help="why, for the history")
+    add.set_defaults(handler=cmd_fact_add)
+    edit = fact_commands.add_parser(
+        "edit", help="save an edited entry file (from `fact show`) as the next revision"
+    )
+    edit.add_argument("file")
+    edit.add_argument("--reason", help="why, for the history")
+    edit.set_defaults(handler=cmd_fact_edit)
+    for name, retire, help_ in (
+        ("retire", True, "take an entry out of answers (its history stays)"),
+        ("restore", False, "put a retired entry back into answers"),
+    ):
+        toggle = fact_commands.add_parser(name, help=help_)
+        toggle.add_argument("id")
+        toggle.add_argument("--reason", required=True, help="why, for the history")
+        toggle.set_defaults(handler=cmd_fact_retire, retire=retire)
+    history_ = fact_commands.add_parser("history", help="every revision of an entry, with diffs")
+    history_.add_argument("id")
+    history_.set_defaults(handler=cmd_fact_history)
+    revert_ = fact_commands.add_parser(
+        "revert", help="make an old revision's content current, as a new revision"
+    )
+    revert_.add_argument("id")
+    revert_.add_argument("revision", type=int)
+    revert_.add_argument("--reason", help="why (default: revert to revision N)")
+    revert_.set_defaults(handler=cmd_fact_revert)
+
+    review = commands.add_parser("review", help="members' suggestions awaiting a moderator")
+    review.set_defaults(handler=cmd_review_list, limit=25)
+    review_commands = review.add_subparsers(dest="review_command", metavar="ACTION")
+    pending = review_commands.add_parser("list", help="pending suggestions (the default)")
+    pending.add_argument("--limit", type=int, default=25)
+    pending.set_defaults(handler=cmd_review_list)
+    for name, handler, help_ in (
+        ("show", cmd_review_show, "a suggestion, its changes and its draft"),
+        ("approve", cmd_review_approve, "put a suggestion live as a new revision"),
+        ("reject", cmd_review_reject, "decline a suggestion, with a reason"),
+    ):
+        decide = review_commands.add_parser(name, help=help_)
+        decide.add_argument("id", type=int, metavar="N")
+        decide.set_defaults(handler=handler)
+        if name == "reject":
+            decide.add_argument("--reason", required=True, help="told to the member")
+
+    stats_ = commands.add_parser("stats", help="how questions were answered, top entries")
+    stats_.set_defaults(handler=cmd_stats)
+    unanswered = commands.add_parser("unanswered", help="the unanswered queue, most asked first")
+    unanswered.add_argument("--limit", type=int, default=25)
+    unanswered.set_defaults(handler=cmd_unanswered)
+
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=cmd_run)
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
@@ -289,6 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"askbot: {exc}", file=sys.stderr)
         return exc.code
+    except CurationError as exc:
+        for where, why in exc.problems:
+            print(f"askbot: {where}: {why}", file=sys.stderr)
+        return EXIT_INVALID
     except (FactBaseInvalid, StoreError) as exc:
         print(f"askbot: {exc}", file=sys.stderr)
         return EXIT_INVALID

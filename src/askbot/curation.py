@@ -322,6 +322,10 @@ def new_entry_id(question: str, fact_base: FactBase) -> str:
     return candidate
 
 
+def _no_entry(entry_id: str) -> CurationError:
+    return CurationError([("entry", f"no entry '{entry_id}'")])
+
+
 async def _conflict(store: Store, draft: Entry) -> EditConflict:
     current = await store.entry(draft.id)
     revision = current.revision if current else 0
@@ -340,21 +344,27 @@ async def save_entry(
     action: str,
     base_revision: int | None,
     reason: str | None = None,
-    fact_base: FactBase | None = None,
 ) -> Entry:
     """Check and write one entry as its next revision, with its audit line, in one transaction.
 
     ``base_revision`` is the revision the change started from (None: a new entry). If the entry
-    has moved on since, EditConflict hands the draft back and nothing is written.
+    has moved on since, EditConflict hands the draft back and nothing is written. The base is
+    compared first and the entry checked inside the transaction, against exactly what it is
+    written into: a stale edit costs no checking, and concurrent changes cannot slip past it.
     """
-    check_entry(entry, fact_base or await store.load_fact_base())
     stored = entry.model_copy(
         update={"revision": 1 if base_revision is None else base_revision + 1}
     )
     try:
         async with store.transaction() as db:
-            if base_revision is None and await store.entry_exists(db, entry.id):
+            revision = await store.entry_revision(db, entry.id)
+            if base_revision is None and revision is not None:
                 raise CurationError([("id", f"an entry '{entry.id}' already exists")])
+            if base_revision is not None and revision is None:
+                raise _no_entry(entry.id)
+            if revision != base_revision:
+                raise StaleRevision(f"entry '{entry.id}' is no longer at revision {base_revision}")
+            check_entry(entry, await store.read_fact_base(db))
             await store.put_entry(db, stored, actor, reason, expected_revision=base_revision)
             await store.audit(
                 db, actor, action, entry_id=stored.id, revision=stored.revision, reason=reason
@@ -364,10 +374,11 @@ async def save_entry(
     return stored
 
 
-async def _current(store: Store, entry_id: str) -> Entry:
+async def current_entry(store: Store, entry_id: str) -> Entry:
+    """The entry as it stands now, or CurationError naming the unknown id."""
     entry = await store.entry(entry_id)
     if entry is None:
-        raise CurationError([("entry", f"no entry '{entry_id}'")])
+        raise _no_entry(entry_id)
     return entry
 
 
@@ -385,7 +396,6 @@ async def add_entry(store: Store, entry: Entry, actor: Actor, reason: str | None
 async def edit_entry(
     store: Store, entry: Entry, base_revision: int, actor: Actor, reason: str | None = None
 ) -> Entry:
-    await _current(store, entry.id)
     return await save_entry(
         store, entry, actor, action="entry.edit", base_revision=base_revision, reason=reason
     )
@@ -400,7 +410,7 @@ async def set_retired(
     base_revision: int | None = None,
 ) -> Entry:
     """Retire (hidden from answers, kept in history) or restore an entry."""
-    current = await _current(store, entry_id)
+    current = await current_entry(store, entry_id)
     if current.retired == retired:
         raise CurationError(
             [("entry", f"'{entry_id}' is already {'retired' if retired else 'live'}")]
@@ -427,7 +437,7 @@ async def set_status(
     actor: Actor,
     base_revision: int,
 ) -> Entry:
-    current = await _current(store, entry_id)
+    current = await current_entry(store, entry_id)
     fields = {
         **current.model_dump(),
         "status": status,
@@ -452,7 +462,7 @@ async def revert(
     reason: str | None = None,
 ) -> Entry:
     """Make an old revision current again, as a new revision (history is never rewritten)."""
-    await _current(store, entry_id)
+    await current_entry(store, entry_id)
     old = next(
         (r["snapshot"] for r in await store.revisions(entry_id) if r["revision"] == to_revision),
         None,
@@ -482,19 +492,30 @@ def describe_changes(before: Entry | None, after: Entry) -> list[str]:
         elif isinstance(old, list):
             lines.append(f"{name}: {len(old)} -> {len(new)} item(s), contents changed")
         else:
-            lines.append(f"{name}: {_short(old)} -> {_short(new)}")
+            shown_old, shown_new = _shorten(str(old), str(new))
+            lines.append(f"{name}: {shown_old} -> {shown_new}")
     return lines or ["no content change"]
 
 
-def _short(value: Any, limit: int = 70) -> str:
-    text = str(value.value if isinstance(value, EntryStatus) else value)
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+def _shorten(old: str, new: str, limit: int = 70, context: int = 20) -> tuple[str, str]:
+    """Both texts cut to ``limit`` characters; long ones from just before where they first
+    differ, so an edit late in a summary still shows."""
+    start = 0
+    if max(len(old), len(new)) > limit:
+        pairs = zip(old, new, strict=False)
+        first_difference = next(
+            (i for i, (a, b) in enumerate(pairs) if a != b), min(len(old), len(new))
+        )
+        start = max(0, first_difference - context)
+    cut = [("…" if start else "") + text[start:] for text in (old, new)]
+    shown = [repr(text if len(text) <= limit else text[: limit - 1] + "…") for text in cut]
+    return shown[0], shown[1]
 
 
 async def history(store: Store, entry_id: str) -> list[RevisionChange]:
     rows = await store.revisions(entry_id)
     if not rows:
-        raise CurationError([("entry", f"no entry '{entry_id}'")])
+        raise _no_entry(entry_id)
     changes = []
     for previous, row in zip([None, *rows[:-1]], rows, strict=True):
         before = previous["snapshot"] if previous else None
@@ -513,28 +534,38 @@ async def history(store: Store, entry_id: str) -> list[RevisionChange]:
 async def add_alias(
     store: Store, canonical: str, variant: str, kind: str, actor: Actor
 ) -> AliasGroup:
-    """Add a spelling to a name's alias group (creating the group if needed)."""
-    groups = await store.aliases()
-    owner = next(
-        (
-            g
-            for g in groups
-            if variant.casefold() in {n.casefold() for n in [g.canonical, *g.variants]}
-        ),
-        None,
-    )
-    if owner is not None:
-        raise CurationError([("variant", f"'{variant}' already belongs to '{owner.canonical}'")])
-    group = next((g for g in groups if g.canonical.casefold() == canonical.casefold()), None)
-    try:
-        updated = (
-            group.model_copy(update={"variants": [*group.variants, variant]})
-            if group
-            else AliasGroup(canonical=canonical, kind=kind, variants=[variant])  # type: ignore[arg-type]
-        )
-    except ValidationError as exc:
-        raise CurationError([(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]) from exc
+    """Add a spelling to a name's alias group (creating the group if needed).
+
+    The groups are read inside the transaction, so two additions at once both stay. A name may
+    stand in one group only, as a variant or as the canonical name of a new group.
+    """
     async with store.transaction() as db:
+        groups = await store.read_aliases(db)
+        owners = {n.casefold(): g.canonical for g in groups for n in [g.canonical, *g.variants]}
+        if variant.casefold() in owners:
+            raise CurationError(
+                [("variant", f"'{variant}' already belongs to '{owners[variant.casefold()]}'")]
+            )
+        group = next((g for g in groups if g.canonical.casefold() == canonical.casefold()), None)
+        if group is None and canonical.casefold() in owners:
+            raise CurationError(
+                [
+                    (
+                        "canonical",
+                        f"'{canonical}' is a variant of '{owners[canonical.casefold()]}'; add to that group",
+                    )
+                ]
+            )
+        try:
+            updated = (
+                group.model_copy(update={"variants": [*group.variants, variant]})
+                if group
+                else AliasGroup(canonical=canonical, kind=kind, variants=[variant])  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            raise CurationError(
+                [(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]
+            ) from exc
         await store.put_alias(db, updated)
         await store.audit(db, actor, "alias.add", reason=f"{variant} -> {updated.canonical}")
     return updated
@@ -559,10 +590,16 @@ async def suggest(store: Store, entry: Entry, base_revision: int | None, suggest
     return suggestion_id
 
 
-async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
+async def find_suggestion(store: Store, suggestion_id: int) -> dict[str, Any]:
+    """A suggestion in any state, or CurationError naming the unknown number."""
     suggestion = await store.suggestion(suggestion_id)
     if suggestion is None:
         raise CurationError([("suggestion", f"no suggestion #{suggestion_id}")])
+    return suggestion
+
+
+async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
+    suggestion = await find_suggestion(store, suggestion_id)
     if suggestion["state"] != "pending":
         raise CurationError(
             [
@@ -589,7 +626,7 @@ async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
     try:
         async with store.transaction() as db:
             await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)
-            if base is None and await store.entry_exists(db, draft.id):
+            if base is None and await store.entry_revision(db, draft.id) is not None:
                 raise CurationError(
                     [
                         (

@@ -386,6 +386,26 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     )
 
 
+def load_entry_file(path: Path, shown: str | None = None) -> Entry:
+    """One entry file on its own (``askbot fact add/edit``); raise FactBaseInvalid as file:line.
+
+    Only the file itself is checked here; quotes and ids are checked against the database.
+    """
+    shown = shown or str(path)
+    text, read_error = _read_text(path, shown)
+    if read_error:
+        raise FactBaseInvalid([read_error])
+    assert text is not None
+    document, errors = parse_yaml(text, shown)
+    entry = None
+    if document is not None:
+        entry, model_errors = validate_model(Entry, document)
+        errors += model_errors
+    if errors or entry is None:
+        raise FactBaseInvalid(errors)
+    return entry
+
+
 def bundled_facts_dir() -> Path:
     """The fact base shipped with askbot: inside the wheel, or facts/ of a source checkout."""
     packaged = Path(str(importlib.resources.files("askbot") / "_bundled_facts"))

@@ -264,16 +264,21 @@ class Store:
     async def load_fact_base(self) -> FactBase:
         """Everything in the database as models, retired entries included."""
         async with self._reading() as db:
-            texts = {
-                row["name"]: row["text"]
-                async for row in await db.execute("SELECT name, text FROM documents")
-            }
-            sources = [
-                Source.model_validate_json(row["metadata"])
-                async for row in await db.execute("SELECT metadata FROM sources ORDER BY id")
-            ]
-            entries = await self._entries(db, "SELECT * FROM entries ORDER BY id", ())
-            aliases = await self._aliases(db)
+            return await self.read_fact_base(db)
+
+    @classmethod
+    async def read_fact_base(cls, db: aiosqlite.Connection) -> FactBase:
+        """``load_fact_base`` inside a transaction: what a change is about to be written into."""
+        texts = {
+            row["name"]: row["text"]
+            async for row in await db.execute("SELECT name, text FROM documents")
+        }
+        sources = [
+            Source.model_validate_json(row["metadata"])
+            async for row in await db.execute("SELECT metadata FROM sources ORDER BY id")
+        ]
+        entries = await cls._entries(db, "SELECT * FROM entries ORDER BY id", ())
+        aliases = await cls.read_aliases(db)
         return FactBase(sources=sources, texts=texts, entries=entries, aliases=aliases)
 
     async def entries(self, *, include_retired: bool = False) -> list[Entry]:
@@ -288,7 +293,7 @@ class Store:
 
     async def aliases(self) -> list[AliasGroup]:
         async with self._reading() as db:
-            return await self._aliases(db)
+            return await self.read_aliases(db)
 
     async def sources(self) -> list[Source]:
         return (await self.load_fact_base()).sources
@@ -303,6 +308,12 @@ class Store:
         ):
             row = await cursor.fetchone()
         return dict(row) if row else None
+
+    async def integrity_check(self) -> list[str]:
+        """SQLite's own check of the file: ``["ok"]`` when sound, else each problem it found."""
+        async with self._reading() as db:
+            rows = await db.execute_fetchall("PRAGMA integrity_check")
+        return [str(row[0]) for row in rows]
 
     async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
         async with (
@@ -366,7 +377,8 @@ class Store:
         ]
 
     @staticmethod
-    async def _aliases(db: aiosqlite.Connection) -> list[AliasGroup]:
+    async def read_aliases(db: aiosqlite.Connection) -> list[AliasGroup]:
+        """The alias groups, also inside a transaction (to change them without losing updates)."""
         variants: dict[str, list[str]] = defaultdict(list)
         for row in await db.execute_fetchall(
             "SELECT canonical, variant FROM aliases ORDER BY canonical, ord"
@@ -385,9 +397,11 @@ class Store:
     # --- writing (call inside ``transaction()``) -------------------------------------------------
 
     @staticmethod
-    async def entry_exists(db: aiosqlite.Connection, entry_id: str) -> bool:
-        async with db.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)) as cursor:
-            return await cursor.fetchone() is not None
+    async def entry_revision(db: aiosqlite.Connection, entry_id: str) -> int | None:
+        """The entry's current revision, None if there is no such entry."""
+        async with db.execute("SELECT revision FROM entries WHERE id = ?", (entry_id,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     @staticmethod
     async def put_source(db: aiosqlite.Connection, source: Source, text: str) -> None:

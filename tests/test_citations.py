@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from askbot.citations import bibtex, chicago, csl_json, quote_in_context, split_paragraphs
+from askbot.citations import bibtex, chicago, csl_json, quote_in_context
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import Citation
+from askbot.paragraphs import split_paragraphs
 from askbot.search import fts_query
 
 FACT_BASE = load_fact_base(bundled_facts_dir())

@@ -7,9 +7,10 @@ from collections import defaultdict
 
 import pytest
 
-from askbot.citations import normalise, split_paragraphs
+from askbot.citations import normalise
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import EntryStatus, FactBase, SourceKind
+from askbot.paragraphs import split_paragraphs
 
 FACT_BASE: FactBase = load_fact_base(bundled_facts_dir())
 LIVE = [e for e in FACT_BASE.entries if not e.retired]

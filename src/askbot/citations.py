@@ -24,18 +24,11 @@ _TYPOGRAPHIC = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def normalise(text: str) -> str:
     """Fold typographic quotes to ASCII and runs of whitespace to one space, for quote matching."""
     return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
-
-
-def split_paragraphs(text: str) -> list[str]:
-    """The paragraphs of a source text, in order; paragraph N is ``result[N - 1]``."""
-    blocks = _BLANK_LINE.split(text.replace("\r\n", "\n"))
-    return [block.strip() for block in blocks if block.strip()]
 
 
 @dataclass(frozen=True)

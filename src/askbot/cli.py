@@ -15,7 +15,6 @@ from pydantic import TypeAdapter
 
 from askbot.answering import Answer, AnswerEngine, ListedEntry, ask, list_entries
 from askbot.bootstrap import cli_actor, open_store
-from askbot.citations import split_paragraphs
 from askbot.config import ConfigError, Settings, load_settings
 from askbot.curation import (
     CurationError,
@@ -43,6 +42,7 @@ from askbot.factfiles import (
     write_fact_base,
 )
 from askbot.models import AliasFile, Entry, Source
+from askbot.paragraphs import split_paragraphs
 from askbot.store import StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from askbot.citations import split_paragraphs, verify_citation
-from askbot.factfiles import format_loc
-from askbot.models import AliasGroup, Entry, EntryStatus, FactBase
+from askbot.citations import verify_citation
+from askbot.factfiles import TextRefused, decode_text, format_loc
+from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
+from askbot.paragraphs import split_paragraphs
 from askbot.store import Actor, StaleRevision, Store, StoreError
 
 if TYPE_CHECKING:
@@ -701,3 +702,26 @@ async def prune_answered(store: Store, engine: AnswerEngine) -> int:
         async with store.transaction() as db:
             await store.remove_unanswered(db, answered)
     return len(answered)
+
+
+# --- Sources ------------------------------------------------------------------------------------
+
+
+async def add_source(store: Store, source: Source, raw: bytes, actor: Actor) -> Source:
+    """Store a new source document exactly as uploaded (never edited), with its metadata."""
+    try:
+        text = decode_text(raw)
+    except TextRefused as refused:
+        raise CurationError([("file", refused.why)]) from refused
+    if not split_paragraphs(text):
+        raise CurationError([("file", "the file has no text")])
+    stored = source.model_copy(
+        update={"text_file": f"{source.id}.txt", "paragraphs": None, "uncited_paragraphs": []}
+    )
+    async with store.transaction() as db:
+        known = await store.read_fact_base(db)
+        if any(s.id == stored.id for s in known.sources) or stored.text_file in known.texts:
+            raise CurationError([("id", f"a source '{stored.id}' already exists")])
+        await store.put_source(db, stored, text)
+        await store.audit(db, actor, "source.add", reason=f"{stored.id}: {stored.csl.title}")
+    return stored

@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from askbot.citations import split_paragraphs, verify_citation
+from askbot.citations import verify_citation
 from askbot.models import AliasFile, AliasGroup, Entry, FactBase, Source
+from askbot.paragraphs import split_paragraphs
 
 try:  # libyaml is several times faster; PyYAML's wheels ship it
     from yaml import CSafeDumper as _Dumper
@@ -167,22 +168,35 @@ def validate_model(
 # --- Loading a directory -------------------------------------------------------------------------
 
 
+class TextRefused(ValueError):
+    """A file that cannot be a source text: too large, binary, or not UTF-8."""
+
+    def __init__(self, why: str, line: int = 1) -> None:
+        super().__init__(why)
+        self.why, self.line = why, line
+
+
+def decode_text(raw: bytes) -> str:
+    """Bytes of a text file as UTF-8 text, or TextRefused saying why not (and at which line)."""
+    if len(raw) > MAX_TEXT_BYTES:
+        raise TextRefused(f"larger than {MAX_TEXT_BYTES:,} bytes")
+    if b"\x00" in raw:
+        raise TextRefused("binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TextRefused(
+            f"not UTF-8 text (byte {exc.start})", raw[: exc.start].count(b"\n") + 1
+        ) from exc
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, FactError | None]:
     try:
-        raw = path.read_bytes()
+        return decode_text(path.read_bytes()), None
     except OSError as exc:
         return None, FactError(shown, 1, "(file)", f"cannot read: {exc.strerror}")
-    if len(raw) > MAX_TEXT_BYTES:
-        return None, FactError(shown, 1, "(file)", f"larger than {MAX_TEXT_BYTES:,} bytes")
-    if b"\x00" in raw:
-        return None, FactError(
-            shown, 1, "(file)", "binary file (contains NUL bytes), expected UTF-8 text"
-        )
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, FactError(shown, line, "(file)", f"not UTF-8 text (byte {exc.start})")
+    except TextRefused as refused:
+        return None, FactError(shown, refused.line, "(file)", refused.why)
 
 
 def _load_documents(directory: Path, shown: str) -> tuple[list[YamlDocument], list[FactError]]:

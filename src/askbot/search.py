@@ -7,14 +7,18 @@ no input can cause an FTS syntax error. The store runs the query and ranks with 
 
 from __future__ import annotations
 
+import math
 import re
 
 from pydantic import BaseModel
+
+from askbot.store import Store
 
 PAGE_SIZE = 5
 MAX_TERMS = 12
 MIN_PREFIX = 2
 HIGHLIGHT = "**"  # snippet markers around each hit (Markdown bold; readable as plain text too)
+NO_RESULTS_HINT = "Nothing in the sources matches; try fewer words, or the start of a word with *."
 SEARCH_HINT = (
     'Type words to search for, "a phrase in quotes", or the start of a word with * (e.g. Yago*).'
 )
@@ -68,3 +72,41 @@ def fts_query(text: str) -> str | None:
         if term:
             terms.append(term)
     return " ".join(terms[:MAX_TERMS]) or None
+
+
+async def search_sources(
+    store: Store, text: str, page: int = 1, page_size: int = PAGE_SIZE
+) -> SearchPage:
+    """One page of paragraphs matching what a member typed, each named by its source and locator."""
+    match = fts_query(text)
+    if match is None:
+        return SearchPage(query=text, hits=[], total=0, page=1, pages=0, hint=SEARCH_HINT)
+    total, rows = await store.search_paragraphs(
+        match, page_size, (max(page, 1) - 1) * page_size, HIGHLIGHT
+    )
+    pages = math.ceil(total / page_size)
+    sources = await store.sources()
+    hits = []
+    for row in rows:
+        source = next(
+            s for s in sources if s.text_file == row["document"] and s.covers(row["paragraph"])
+        )
+        hits.append(
+            SearchHit(
+                source_id=source.id,
+                author=source.authors,
+                title=source.csl.title,
+                kind=source.kind.value,
+                paragraph=row["paragraph"],
+                locator=f"para. {row['paragraph']}",
+                snippet=row["snippet"],
+            )
+        )
+    return SearchPage(
+        query=text,
+        hits=hits,
+        total=total,
+        page=max(page, 1),
+        pages=pages,
+        hint=None if total else NO_RESULTS_HINT,
+    )

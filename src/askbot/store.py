@@ -13,7 +13,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,10 +23,36 @@ from typing import Any
 import aiosqlite
 
 from askbot.models import AliasGroup, Citation, Entry, FactBase, Position, Source
+from askbot.paragraphs import split_paragraphs
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: Sequence[str] = (
+Migration = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+async def _index_paragraphs(db: aiosqlite.Connection, document: str, text: str) -> None:
+    """(Re)index one document's paragraphs for full-text search."""
+    await db.execute("DELETE FROM paragraph_index WHERE document = ?", (document,))
+    await db.executemany(
+        "INSERT INTO paragraph_index (document, paragraph, text) VALUES (?, ?, ?)",
+        [
+            (document, number, paragraph)
+            for number, paragraph in enumerate(split_paragraphs(text), 1)
+        ],
+    )
+
+
+async def _add_search_index(db: aiosqlite.Connection) -> None:
+    """3: full-text search over source paragraphs (FTS5, bm25), filled from the stored texts."""
+    await db.execute(
+        "CREATE VIRTUAL TABLE paragraph_index USING fts5("
+        "document UNINDEXED, paragraph UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    for row in await db.execute_fetchall("SELECT name, text FROM documents"):
+        await _index_paragraphs(db, row["name"], row["text"])
+
+
+MIGRATIONS: Sequence[Migration] = (
     # 1: the initial schema
     """
     CREATE TABLE documents (
@@ -137,6 +163,7 @@ MIGRATIONS: Sequence[str] = (
         PRIMARY KEY (status, entry_id)
     );
     """,
+    _add_search_index,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -204,9 +231,13 @@ class Store:
                 f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
             )
         for number in range(version, SCHEMA_VERSION):
+            migration = MIGRATIONS[number]
             async with self.transaction():
-                for statement in _statements(MIGRATIONS[number]):
-                    await self._db.execute(statement)
+                if isinstance(migration, str):
+                    for statement in _statements(migration):
+                        await self._db.execute(statement)
+                else:
+                    await migration(self._db)
                 await self._db.execute(f"PRAGMA user_version = {number + 1}")
             log.info("migrated %s to schema version %d", self.path, number + 1)
 
@@ -411,6 +442,7 @@ class Store:
             "ON CONFLICT (name) DO UPDATE SET text = excluded.text, sha256 = excluded.sha256",
             (source.text_file, text, digest),
         )
+        await _index_paragraphs(db, source.text_file, text)
         await db.execute(
             "INSERT INTO sources (id, kind, document, metadata) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, document = excluded.document, "
@@ -492,6 +524,22 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (utc_now(), actor.id, actor.name, action, entry_id, revision, reason),
         )
+
+    async def search_paragraphs(
+        self, match: str, limit: int, offset: int, marker: str
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Paragraphs matching an FTS5 expression, best (bm25) first, with highlighted snippets."""
+        async with self._reading() as db:
+            total_rows = await db.execute_fetchall(
+                "SELECT count(*) FROM paragraph_index WHERE paragraph_index MATCH ?", (match,)
+            )
+            rows = await db.execute_fetchall(
+                "SELECT document, paragraph, snippet(paragraph_index, 2, ?, ?, '…', 24) AS snippet"
+                " FROM paragraph_index WHERE paragraph_index MATCH ? ORDER BY bm25(paragraph_index)"
+                " LIMIT ? OFFSET ?",
+                (marker, marker, match, limit, offset),
+            )
+        return int(total_rows[0][0]), [dict(row) for row in rows]
 
     async def record_unanswered(self, normalised: str, example: str) -> None:
         async with self.transaction() as db:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from askbot.models import Citation, Source
+from pydantic import BaseModel
+
+from askbot.models import Citation, Entry, Source
+from askbot.paragraphs import split_paragraphs
 
 _TYPOGRAPHIC = str.maketrans(
     {
@@ -329,3 +332,92 @@ def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
         body = ",\n".join(f"  {key} = {value}" for key, value in fields)
         entries.append(f"@{kind}{{{source.id},\n{body}\n}}")
     return "\n\n".join(entries) + "\n"
+
+
+class CitedQuote(BaseModel):
+    """One citation of an entry, ready to show: the quote, where it stands, and how to cite it."""
+
+    number: int
+    source_id: str
+    kind: str
+    held_by: str | None
+    quote: str
+    locator: str
+    note: str
+    bibliography: str
+
+
+def cited_quotes(entry: Entry, sources: dict[str, Source]) -> list[CitedQuote]:
+    """The entry's citations, then its positions', numbered from 1 as /quote and `askbot quote` take them."""
+    pairs = [(None, c) for c in entry.citations] + [
+        (p.held_by, c) for p in entry.positions for c in p.citations
+    ]
+    out = []
+    for number, (held_by, citation) in enumerate(pairs, 1):
+        source = sources[citation.source]
+        styled = chicago(source, sources, citation.locator)
+        out.append(
+            CitedQuote(
+                number=number,
+                source_id=source.id,
+                kind=source.kind.value,
+                held_by=held_by,
+                quote=citation.quote,
+                locator=citation.locator,
+                note=styled.note,
+                bibliography=styled.bibliography,
+            )
+        )
+    return out
+
+
+def sources_of(entry: Entry, sources: dict[str, Source]) -> list[Source]:
+    """The distinct sources an entry cites, in the order it first cites them."""
+    return [sources[i] for i in dict.fromkeys(c.source for c in entry.all_citations())]
+
+
+class QuoteReport(BaseModel):
+    """A quote in its paragraph with the source's metadata and criticism (/quote, `askbot quote`)."""
+
+    entry_id: str
+    number: int
+    source_id: str
+    kind: str
+    author: str
+    title: str
+    date: str | None
+    paragraph: int
+    before: str
+    quote: str
+    after: str
+    note: str
+    discrepancies: list[str]
+
+
+def quote_report(
+    entry: Entry, number: int, sources: dict[str, Source], texts: dict[str, str]
+) -> QuoteReport | None:
+    """Citation ``number`` (1-based, as cited_quotes numbers them) of an entry, in context."""
+    citations = entry.all_citations()
+    if not 1 <= number <= len(citations):
+        return None
+    citation = citations[number - 1]
+    source = sources[citation.source]
+    found = quote_in_context(citation, split_paragraphs(texts[source.text_file]))
+    if found is None:
+        return None
+    return QuoteReport(
+        entry_id=entry.id,
+        number=number,
+        source_id=source.id,
+        kind=source.kind.value,
+        author=source.authors,
+        title=source.csl.title,
+        date=source.date,
+        paragraph=found.paragraph,
+        before=found.before,
+        quote=found.quote,
+        after=found.after,
+        note=source.note,
+        discrepancies=source.discrepancies,
+    )

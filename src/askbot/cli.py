@@ -15,12 +15,14 @@ from pydantic import TypeAdapter
 
 from askbot.answering import Answer, AnswerEngine, ListedEntry, ask, list_entries
 from askbot.bootstrap import cli_actor, open_store
+from askbot.citations import CitedQuote, bibtex, cited_quotes, csl_json, quote_report, sources_of
 from askbot.config import ConfigError, Settings, load_settings
 from askbot.curation import (
     CurationError,
     EditConflict,
     ImportConflict,
     add_entry,
+    add_source,
     apply_import,
     approve,
     current_entry,
@@ -39,10 +41,13 @@ from askbot.factfiles import (
     dump_yaml,
     load_entry_file,
     load_fact_base,
+    parse_yaml,
+    validate_model,
     write_fact_base,
 )
-from askbot.models import AliasFile, Entry, Source
+from askbot.models import AliasFile, Entry, FactBase, Source
 from askbot.paragraphs import split_paragraphs
+from askbot.search import search_sources
 from askbot.store import StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -327,16 +332,122 @@ async def cmd_sources_list(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _source_named(fact_base: FactBase, source_id: str) -> Source:
+    source = next((s for s in fact_base.sources if s.id == source_id), None)
+    if source is None:
+        known = ", ".join(s.id for s in fact_base.sources)
+        raise CliError(f"unknown source '{source_id}' (known: {known})")
+    return source
+
+
 async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
         fact_base = await store.load_fact_base()
-    source: Source | None = next((s for s in fact_base.sources if s.id == args.source), None)
-    if source is None:
-        known = ", ".join(s.id for s in fact_base.sources)
-        raise CliError(f"unknown source '{args.source}' (known: {known})")
+    source = _source_named(fact_base, args.source)
     for number, paragraph in enumerate(split_paragraphs(fact_base.texts[source.text_file]), 1):
         if source.covers(number):
             print(f"para. {number}\n{paragraph}\n")
+    return EXIT_OK
+
+
+async def cmd_sources_info(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        fact_base = await store.load_fact_base()
+    source = _source_named(fact_base, args.source)
+    citing = sorted(
+        e.id
+        for e in fact_base.entries
+        if not e.retired and any(c.source == source.id for c in e.all_citations())
+    )
+    print(f"{source.id}: {source.authors}, {source.csl.title} ({source.date or 'n.d.'})")
+    print(f"kind: {source.kind.value}\nnote: {source.note}")
+    for discrepancy in source.discrepancies:
+        print(f"discrepancy: {discrepancy}")
+    print(f"cited by {len(citing)} entries: {', '.join(citing)}")
+    return EXIT_OK
+
+
+async def cmd_sources_add(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        raw = await asyncio.to_thread(Path(args.file).read_bytes)
+        meta = (await asyncio.to_thread(Path(args.meta).read_bytes)).decode(
+            "utf-8", errors="replace"
+        )
+    except OSError as exc:
+        raise CliError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+    document, errors = parse_yaml(meta, args.meta)
+    if document is not None and isinstance(document.data, dict):
+        document.data.setdefault("text_file", "placeholder.txt")  # set from the id when stored
+    source, model_errors = validate_model(Source, document) if document else (None, [])
+    if errors or model_errors or source is None:
+        raise _invalid(FactBaseInvalid(errors + model_errors), args.meta)
+    async with await open_store(settings) as store:
+        stored = await add_source(store, source, raw, cli_actor())
+        paragraphs = len(split_paragraphs((await store.load_fact_base()).texts[stored.text_file]))
+    print(
+        f"added source {stored.id} ({stored.kind.value}): {paragraphs} paragraphs, stored unedited"
+    )
+    return EXIT_OK
+
+
+# --- citations -----------------------------------------------------------------------------------
+
+
+async def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        entry = await current_entry(store, args.entry)
+        sources = {s.id: s for s in await store.sources()}
+    if args.style == "csl-json":
+        _print_json(csl_json(sources_of(entry, sources)))
+    elif args.style == "bibtex":
+        sys.stdout.write(bibtex(sources_of(entry, sources), sources))
+    elif args.json:
+        sys.stdout.write(
+            TypeAdapter(list[CitedQuote]).dump_json(cited_quotes(entry, sources), indent=2).decode()
+            + "\n"
+        )
+    else:
+        for quote in cited_quotes(entry, sources):
+            held = f", position held by {quote.held_by}" if quote.held_by else ""
+            print(f'[{quote.number}] {quote.locator} ({quote.kind}{held})\n  "{quote.quote}"')
+            print(f"  Note: {quote.note}\n  Bibliography: {quote.bibliography}\n")
+    return EXIT_OK
+
+
+async def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        entry = await current_entry(store, args.entry)
+        fact_base = await store.load_fact_base()
+    report = quote_report(entry, args.number, {s.id: s for s in fact_base.sources}, fact_base.texts)
+    if report is None:
+        raise CliError(
+            f"entry '{entry.id}' has {len(entry.all_citations())} citations; ask for 1 to {len(entry.all_citations())}"
+        )
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
+    print(
+        f'{report.author}, "{report.title}" ({report.date or "n.d."}) [{report.kind}], para. {report.paragraph}:\n'
+    )
+    print(f"{report.before}>>>{report.quote}<<<{report.after}\n")
+    print(f"About this source: {report.note}")
+    for discrepancy in report.discrepancies:
+        print(f"Discrepancy: {discrepancy}")
+    return EXIT_OK
+
+
+async def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    async with await open_store(settings) as store:
+        page = await search_sources(store, " ".join(args.text), args.page)
+    if args.json:
+        sys.stdout.write(page.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
+    if page.hint:
+        print(page.hint)
+        return EXIT_OK
+    print(f"{page.total} paragraph(s), page {page.page} of {page.pages}\n")
+    for hit in page.hits:
+        print(f"{hit.author}, {hit.title} [{hit.kind}], {hit.locator}:\n  {hit.snippet}\n")
     return EXIT_OK
 
 
@@ -509,6 +620,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     paragraphs.add_argument("source")
     paragraphs.set_defaults(handler=cmd_sources_paragraphs)
+    info = sources_commands.add_parser(
+        "info", help="a source's metadata, kind, notes and citing entries"
+    )
+    info.add_argument("source")
+    info.set_defaults(handler=cmd_sources_info)
+    add = sources_commands.add_parser(
+        "add", help="store a new source text (UTF-8, unedited) with its metadata"
+    )
+    add.add_argument("file", help="the source text, UTF-8")
+    add.add_argument("--meta", required=True, help="metadata YAML in the facts/sources format")
+    add.set_defaults(handler=cmd_sources_add)
+
+    cite = commands.add_parser(
+        "cite", help="an entry's citations: Chicago notes and bibliography, CSL-JSON, BibTeX"
+    )
+    cite.add_argument("entry")
+    cite.add_argument("--style", choices=["chicago", "csl-json", "bibtex"], default="chicago")
+    cite.add_argument("--json", action="store_true", help="with chicago: the citations as JSON")
+    cite.set_defaults(handler=cmd_cite)
+    quote = commands.add_parser(
+        "quote", help="a quoted passage in its paragraph, with the source's notes"
+    )
+    quote.add_argument("entry")
+    quote.add_argument("number", nargs="?", type=int, default=1, help="which citation (default 1)")
+    quote.add_argument("--json", action="store_true")
+    quote.set_defaults(handler=cmd_quote)
+    search = commands.add_parser("search", help="full-text search inside the source documents")
+    search.add_argument(
+        "text", nargs="+", help='words, "a phrase", or pref* (quote the phrase for the shell)'
+    )
+    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=cmd_search)
     return parser
 
 

@@ -1,0 +1,116 @@
+"""Citation lookups through the real discord.py client and the stand-in for Discord."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fake_discord import FakeDiscord
+
+from askbot.config import Settings
+from askbot.discord.bot import AskBot
+from askbot.search import SEARCH_HINT
+
+
+@pytest.fixture
+async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
+    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
+
+
+async def test_cite_gives_chicago_note_and_bibliography_for_each_citation(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    choices = await fake.autocomplete("cite", {"entry": "why yagoda arrested"}, "entry")
+    assert "yagoda-arrest-why" in [c["value"] for c in choices] and len(choices) <= 25
+    record = await fake.slash("cite", {"entry": "yagoda-arrest-why"})
+    first = record.embeds[0]["fields"][0]
+    assert first["name"].startswith("[1] para. 11 (primary)")
+    assert "**Note:** Victor Serge, “The End of Henry Yagoda" in first["value"]
+    assert "**Bibliography:** Serge, Victor." in first["value"]
+
+
+@pytest.mark.parametrize(("style", "suffix"), [("csl-json", ".json"), ("bibtex", ".bib")])
+async def test_cite_for_reference_managers_attaches_a_file(
+    bot_and_fake, style: str, suffix: str
+) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "cite", {"entry": "great-purge-planned-or-snowballed", "style": style}
+    )
+    [upload] = record.message.files
+    assert upload.filename == f"great-purge-planned-or-snowballed{suffix}"
+    text = upload.content.decode()
+    if style == "csl-json":
+        ids = {item["id"] for item in json.loads(text)}
+        assert {
+            "serge-1937-yagoda",
+            "askhistorians-great-purge-answer",
+            "askhistorians-great-purge-comment",
+        } <= ids
+    else:
+        assert (
+            "@article{serge-1937-yagoda," in text
+            and "@misc{askhistorians-great-purge-comment," in text
+        )
+
+
+async def test_quote_shows_the_paragraph_with_the_quote_and_the_source_criticism(
+    bot_and_fake,
+) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash("quote", {"entry": "yagoda-arrest-why", "n": 1})
+    embed = record.embeds[0]
+    assert embed["title"] == "Victor Serge, para. 11"
+    assert (
+        "**A scapegoat was required to shoulder the responsibility of of this badly managed judicial comedy.**"
+        in embed["description"]
+    )
+    names = [f["name"] for f in embed["fields"]]
+    assert "About this source" in names and "⚠️ Discrepancy" in names
+    assert any("August 1938" in f["value"] for f in embed["fields"])
+    too_far = await fake.slash("quote", {"entry": "yagoda-arrest-why", "n": 99})
+    assert too_far.ephemeral and "choose n from 1 to" in too_far.content
+
+
+async def test_search_pages_with_buttons(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    first = await fake.slash("search", {"text": "Yago*"})
+    assert "6 paragraph(s)" in first.embeds[0]["title"]
+    assert first.embeds[0]["footer"]["text"].startswith("page 1 of 2")
+    assert "**Yagoda**" in str(first.embeds[0]["fields"])
+    assert first.custom_ids == ["askbot:search:0", "askbot:search:2"]
+    second = await fake.click(first, "askbot:search:2")
+    page_two = first.message.data["embeds"][0]
+    assert page_two["footer"]["text"].startswith("page 2 of 2") and second.callback_type == 7
+    assert len(page_two["fields"]) == 1
+    back = await fake.click(first, "askbot:search:1")
+    assert back.callback_type == 7 and first.message.data["embeds"][0]["footer"]["text"].startswith(
+        "page 1 of 2"
+    )
+
+
+@pytest.mark.parametrize("hostile", ['"', "AND OR (", "NEAR()"])
+async def test_search_syntax_alone_gets_a_hint_not_an_error(bot_and_fake, hostile: str) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash("search", {"text": hostile})
+    assert record.ephemeral and record.content == SEARCH_HINT
+
+
+async def test_phrase_search_finds_the_order_of_lenin(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash("search", {"text": '"Order of Lenin"'})
+    field = record.embeds[0]["fields"][0]
+    assert field["name"].startswith("u/jasonfrederick1555, para. 4 [community]")
+    assert "**Order of Lenin**" in field["value"]
+
+
+async def test_source_info(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    choices = await fake.autocomplete("source info", {"source": "robin"}, "source")
+    assert [c["value"] for c in choices] == ["askhistorians-great-purge-comment"]
+    record = await fake.slash("source info", {"source": "askhistorians-great-purge-comment"})
+    values = {f["name"]: f["value"] for f in record.embeds[0]["fields"]}
+    assert values["Kind"] == "unsourced" and values["Date"] == "n.d."
+    assert "khrushchev-stalin-paranoia-paralysis" in next(
+        v for k, v in values.items() if k.startswith("Cited by")
+    )

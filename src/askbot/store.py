@@ -199,8 +199,11 @@ class Store:
     # --- lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    async def open(cls, path: Path, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``migrate=False`` is for looking at a database as it is: checks and backups.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
@@ -209,7 +212,8 @@ class Store:
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA busy_timeout=5000")
             store = cls(connection, path)
-            await store._migrate()
+            if migrate:
+                await store.migrate()
         except BaseException:
             await connection.close()
             raise
@@ -224,7 +228,8 @@ class Store:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _migrate(self) -> None:
+    async def migrate(self) -> tuple[int, int]:
+        """Apply the pending migrations in order; the schema versions before and after."""
         version = await self.schema_version()
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -240,6 +245,7 @@ class Store:
                     await migration(self._db)
                 await self._db.execute(f"PRAGMA user_version = {number + 1}")
             log.info("migrated %s to schema version %d", self.path, number + 1)
+        return version, SCHEMA_VERSION
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -327,7 +333,10 @@ class Store:
             return await self.read_aliases(db)
 
     async def sources(self) -> list[Source]:
-        return (await self.load_fact_base()).sources
+        """The sources' metadata only (no texts, no entries): cheap enough for every search."""
+        async with self._reading() as db:
+            rows = await db.execute_fetchall("SELECT metadata FROM sources ORDER BY id")
+        return [Source.model_validate_json(row["metadata"]) for row in rows]
 
     async def revision_info(self, entry_id: str, revision: int) -> dict[str, Any] | None:
         async with (
@@ -345,6 +354,12 @@ class Store:
         async with self._reading() as db:
             rows = await db.execute_fetchall("PRAGMA integrity_check")
         return [str(row[0]) for row in rows]
+
+    async def backup(self, target: Path) -> None:
+        """Copy the database to ``target`` with SQLite's online backup API: one consistent
+        snapshot, even while other connections write (a file copy could catch a write halfway)."""
+        async with self._reading() as db, aiosqlite.connect(target) as copy:
+            await db.backup(copy)
 
     async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
         async with (

@@ -172,3 +172,18 @@ def test_canonical_dump_round_trips() -> None:
         document, errors = parse_yaml(dump_yaml(entry), "x.yaml")
         assert not errors and document is not None
         assert type(entry).model_validate(document.data) == entry
+
+
+def test_a_comment_must_reply_to_a_known_source(facts_copy: Path) -> None:
+    path = facts_copy / "sources" / "askhistorians-great-purge-comment.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "reply_to: askhistorians-great-purge-question", "reply_to: no-such-post"
+        )
+    )
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("reply_to:")
+    )
+    assert errors_for(facts_copy) == [
+        f"facts/sources/askhistorians-great-purge-comment.yaml:{line}: reply_to: unknown source id 'no-such-post'"
+    ]

@@ -280,6 +280,12 @@ def _check_sources(
                         f"para. {uncited.paragraph} is not part of this source",
                     )
                 )
+    known = {source.id for source, _ in sources}
+    for source, document in sources:
+        if source.reply_to is not None and (
+            source.reply_to not in known or source.reply_to == source.id
+        ):
+            errors.append(document.error(("reply_to",), f"unknown source id '{source.reply_to}'"))
     return texts, errors
 
 

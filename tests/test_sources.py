@@ -1,0 +1,100 @@
+"""Adding source documents, and searching inside them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from askbot.curation import CurationError, add_source, apply_import, plan_import
+from askbot.factfiles import MAX_TEXT_BYTES, bundled_facts_dir, load_fact_base
+from askbot.models import CslMetadata, CslName, Source, SourceKind
+from askbot.search import SEARCH_HINT, search_sources
+from askbot.store import Actor, Store
+
+ACTOR = Actor(name="tester", id="7")
+NEW = Source(
+    id="letter-1938",
+    kind=SourceKind.PRIMARY,
+    note="A test letter standing in for a newly found document.",
+    text_file="ignored.txt",
+    csl=CslMetadata(type="book", title="A Letter", author=[CslName(family="Doe", given="Jane")]),
+)
+
+
+async def filled(store: Store) -> Store:
+    await apply_import(
+        store, plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir())), ACTOR
+    )
+    return store
+
+
+async def test_added_source_is_stored_unedited_and_searchable(store: Store) -> None:
+    await filled(store)
+    raw = "First paragraph about the Kremlin   archive.\r\n\r\nSecond — with “curly” quotes.\n".encode()
+    stored = await add_source(store, NEW, raw, ACTOR)
+    assert stored.text_file == "letter-1938.txt"
+    fact_base = await store.load_fact_base()
+    assert fact_base.texts["letter-1938.txt"] == raw.decode()
+    page = await search_sources(store, "Kremlin")
+    assert [(hit.source_id, hit.locator) for hit in page.hits] == [("letter-1938", "para. 1")]
+    assert (await store.audit_log())[0]["action"] == "source.add"
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"caf\xe9 au lait", "not UTF-8 text (byte 3)"),
+        (b"PK\x03\x04\x00\x00binary", "binary file (contains NUL bytes), expected UTF-8 text"),
+        (b"x" * (MAX_TEXT_BYTES + 1), f"larger than {MAX_TEXT_BYTES:,} bytes"),
+        (b"  \n\n \n", "the file has no text"),
+    ],
+)
+async def test_bad_files_are_refused_and_nothing_is_saved(
+    store: Store, raw: bytes, why: str
+) -> None:
+    await filled(store)
+    before = await store.counts()
+    with pytest.raises(CurationError) as refused:
+        await add_source(store, NEW, raw, ACTOR)
+    assert refused.value.problems == [("file", why)]
+    assert await store.counts() == before
+
+
+async def test_a_source_id_cannot_be_added_twice(store: Store) -> None:
+    await filled(store)
+    await add_source(store, NEW, b"Text.", ACTOR)
+    with pytest.raises(CurationError, match="a source 'letter-1938' already exists"):
+        await add_source(store, NEW, b"Other text.", ACTOR)
+
+
+async def test_search_ranks_pages_and_maps_paragraphs_to_their_source(store: Store) -> None:
+    await filled(store)
+    page = await search_sources(store, "Yago*", page=1, page_size=4)
+    assert (page.total, page.pages, len(page.hits)) == (6, 2, 4)
+    assert all("**Yagoda" in hit.snippet for hit in page.hits)
+    second = await search_sources(store, "Yago*", page=2, page_size=4)
+    assert len(second.hits) == 2 and not {h.locator for h in second.hits} & {
+        h.locator for h in page.hits
+    }
+    comment = await search_sources(store, '"paranoia and paralysis"')
+    assert [(h.source_id, h.kind, h.locator) for h in comment.hits] == [
+        ("askhistorians-great-purge-comment", "unsourced", "para. 9")
+    ]
+    assert (await search_sources(store, "AND OR (")).hint == SEARCH_HINT
+    assert (await search_sources(store, "borscht")).total == 0
+
+
+async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    async with await Store.open(path) as store:
+        await filled(store)
+    with sqlite3.connect(
+        path
+    ) as db:  # take the database back to schema 2, before the index existed
+        db.execute("DROP TABLE paragraph_index")
+        db.execute("PRAGMA user_version = 2")
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == 3
+        assert (await search_sources(store, '"Order of Lenin"')).total == 1

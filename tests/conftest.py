@@ -21,6 +21,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "ASKBOT_DB",
         "ASKBOT_FACTS_DIR",
         "ASKBOT_LOG_LEVEL",
+        "ASKBOT_LOG_FORMAT",
         "ASKBOT_MOD_ROLES",
         "ASKBOT_DEV_GUILD",
         "DISCORD_TOKEN",

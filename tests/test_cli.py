@@ -148,3 +148,14 @@ def test_run_without_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[s
     assert (
         err == "askbot: DISCORD_TOKEN is not set: put the bot token in the environment or in .env\n"
     )
+
+
+def test_a_damaged_database_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("ASKBOT_DB", str(damaged))
+    code, out, err = run(capsys, "ask", "Why was Yagoda arrested?")
+    assert code == 1 and out == ""
+    assert err == f"askbot: {damaged} is damaged (file is not a database); restore a backup\n"

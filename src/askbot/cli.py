@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -45,7 +44,9 @@ from askbot.factfiles import (
     validate_model,
     write_fact_base,
 )
+from askbot.logs import configure_logging
 from askbot.models import AliasFile, Entry, FactBase, Source
+from askbot.ops import backup_database, check_database, doctor, migrate_database
 from askbot.paragraphs import split_paragraphs
 from askbot.search import search_sources
 from askbot.store import StoreError
@@ -455,11 +456,11 @@ async def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(settings: Settings) -> str:
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+    if settings.token is None:
         raise CliError(
             "DISCORD_TOKEN is not set: put the bot token in the environment or in .env", EXIT_USAGE
         )
-    return settings.discord_token.get_secret_value().strip()
+    return settings.token
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -499,6 +500,64 @@ async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
     return EXIT_OK
+
+
+# --- deploy and operate --------------------------------------------------------------------------
+
+
+async def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    report = await backup_database(settings.database_path, Path(args.path), force=args.force)
+    size = report.path.stat().st_size
+    print(
+        f"backed up {settings.database_path} to {report.path} ({size:,} bytes): {report.summary()}"
+    )
+    return EXIT_OK
+
+
+async def cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
+    """The container's health check: exit 1, with the reason, when the database is unhealthy."""
+    report = await check_database(settings.database_path)
+    print(f"{report.path}: {report.summary()}")
+    return EXIT_OK
+
+
+async def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    before, after = await migrate_database(settings.database_path)
+    path = settings.database_path
+    if before == after:
+        print(f"{path} is at schema version {after}: nothing to migrate")
+    else:
+        print(f"migrated {path} from schema version {before} to {after}")
+    return EXIT_OK
+
+
+def run_doctor() -> int:
+    """``askbot doctor`` loads the settings itself: a bad configuration is one of its findings."""
+    findings = asyncio.run(doctor())
+    for finding in findings:
+        verdict = f"problem: {finding.problem}" if finding.problem else f"ok - {finding.detail}"
+        print(f"{finding.check}: {verdict}")
+    return EXIT_INVALID if any(f.problem for f in findings) else EXIT_OK
+
+
+def _add_ops_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = commands.add_parser("db", help="back up, check or migrate the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    backup = db_commands.add_parser(
+        "backup", help="a consistent copy of the database, safe while the bot runs"
+    )
+    backup.add_argument("path", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    backup.set_defaults(handler=cmd_db_backup)
+    db_commands.add_parser(
+        "check", help="integrity, schema version and row counts; exit 1 when unhealthy"
+    ).set_defaults(handler=cmd_db_check)
+    db_commands.add_parser(
+        "migrate", help="bring the database to this version's schema (every start does too)"
+    ).set_defaults(handler=cmd_db_migrate)
+    commands.add_parser(
+        "doctor", help="check configuration, token, database and fact base; exit 1 on a problem"
+    )
 
 
 # --- wiring --------------------------------------------------------------------------------------
@@ -653,19 +712,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=cmd_search)
+    _add_ops_commands(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        return run_doctor()
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"askbot: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    # Commands print their results; logs are for diagnosis, so only warnings unless asked for.
-    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Commands print their results, so their logs show only warnings unless asked for; the bot's
+    # log is all it prints, so it logs at the configured level (INFO by default).
+    quiet = args.handler is not cmd_run and "log_level" not in settings.model_fields_set
+    configure_logging("WARNING" if quiet else settings.log_level, settings.log_format)
     handler: Handler = args.handler
     try:
         return asyncio.run(handler(args, settings))

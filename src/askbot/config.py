@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "ASKBOT_"
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         description="Fact base loaded into an empty database (default: bundled facts).",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text for people, json (one object a line) for log shippers."
+    )
     discord_token: SecretStr | None = Field(
         default=None, validation_alias="DISCORD_TOKEN", description="Bot token; never logged."
     )
@@ -48,16 +51,26 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
+    def _fold_case(cls, value: object, info: ValidationInfo) -> object:
+        """Any case will do: info or INFO, JSON or json."""
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @property
     def database_path(self) -> Path:
         if self.db is not None:
             return self.db
         return Path(platformdirs.user_data_dir("askbot", appauthor=False)) / "askbot.db"
+
+    @property
+    def token(self) -> str | None:
+        """The bot token, or None when it is unset or blank (a blank line in an env file)."""
+        if self.discord_token is None:
+            return None
+        return self.discord_token.get_secret_value().strip() or None
 
 
 def env_var_name(field: str) -> str:

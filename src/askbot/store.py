@@ -172,6 +172,13 @@ class StoreError(Exception):
     """A store operation that cannot go ahead, worded for the person who asked for it."""
 
 
+def unusable(path: Path, error: sqlite3.DatabaseError) -> StoreError:
+    """SQLite's failure to use a database file, in plain words for whoever runs askbot."""
+    if isinstance(error, sqlite3.OperationalError):  # locked, unreadable, no such directory ...
+        return StoreError(f"cannot use {path}: {error}")
+    return StoreError(f"{path} is damaged ({error}); restore a backup")  # not a database, malformed
+
+
 class StaleRevision(StoreError):
     """An entry changed since the caller read it; nothing was written."""
 
@@ -214,6 +221,9 @@ class Store:
             store = cls(connection, path)
             if migrate:
                 await store.migrate()
+        except sqlite3.DatabaseError as exc:
+            await connection.close()
+            raise unusable(path, exc) from exc
         except BaseException:
             await connection.close()
             raise

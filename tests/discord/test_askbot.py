@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 from pathlib import Path
@@ -256,3 +257,31 @@ async def test_sigterm_closes_bot_and_database(fake_discord: FakeDiscord, tmp_pa
         Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
     assert task.done() and task.exception() is None
     assert not (tmp_path / "run.db-wal").exists(), "the database was not closed cleanly"
+
+
+async def test_each_command_logs_one_info_line_without_the_question(bot_and_fake, caplog) -> None:
+    fake, _ = bot_and_fake
+    caplog.set_level(logging.INFO)
+    asked = [
+        (QUESTION, "answered"),
+        ("When was Yezhov arrested?", "no_match"),
+        ("What if Yagoda had fled abroad?", "declined"),
+        ("Who ran the NKVD before Yezhov?", "refused"),  # the fourth in 30 s: cooldown
+    ]
+    for question, _ in asked:
+        await fake.slash("ask", {"question": question})
+
+    def lines() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name == "askbot.discord.telemetry"]
+
+    await fake.wait_until(lambda: len(lines()) >= len(asked), timeout=5, what="the log lines")
+    assert len(lines()) == len(asked)
+    assert sorted(r.outcome for r in lines()) == sorted(outcome for _, outcome in asked)
+    for record in lines():
+        assert record.levelno == logging.INFO
+        assert (record.command, record.guild) == ("ask", fake.guild_id)
+        assert record.latency_ms >= 0
+        assert record.getMessage().startswith(f"interaction command='ask' guild={fake.guild_id}")
+        assert f"latency_ms={record.latency_ms} outcome={record.outcome}" in record.getMessage()
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert not [m for m in logged for question, _ in asked if question in m]

@@ -1,4 +1,5 @@
-"""The bot: one store, one answer engine, the cogs, and one error handler for every command."""
+"""The bot: one store, one answer engine, the cogs, one error handler and one log line for every
+command."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from askbot.answering import AnswerEngine
 from askbot.bootstrap import open_store
 from askbot.config import Settings
 from askbot.curation import prune_answered
-from askbot.discord import errors
+from askbot.discord import errors, telemetry
 from askbot.store import Store
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,14 @@ EXTENSIONS = (
     "askbot.discord.cogs.sources",
     "askbot.discord.cogs.curate",
 )
+
+
+class AskTree(app_commands.CommandTree):
+    """The command tree, which starts each command's clock for its log line."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        telemetry.start(interaction)
+        return True
 
 
 class AskBot(commands.Bot):
@@ -40,6 +49,7 @@ class AskBot(commands.Bot):
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=AskTree,
         )
         self.settings = settings
         self._engine_lock = asyncio.Lock()
@@ -61,10 +71,17 @@ class AskBot(commands.Bot):
         await self.refresh_engine()
         await prune_answered(self.store, self.engine)
 
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Command | app_commands.ContextMenu,
+    ) -> None:
+        telemetry.finished(interaction)
+
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        await errors.handle(interaction, error)
+        telemetry.finished(interaction, await errors.handle(interaction, error))
 
     async def close(self) -> None:
         await super().close()

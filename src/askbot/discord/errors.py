@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from askbot.discord import telemetry
+
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a little while."
@@ -53,18 +55,22 @@ def describe(error: Exception) -> str | None:
 
 
 def _context(interaction: discord.Interaction) -> str:
-    command = interaction.command.qualified_name if interaction.command else interaction.data
+    command = telemetry.command_name(interaction)
     return f"command={command!r} user={interaction.user.id} guild={interaction.guild_id} channel={interaction.channel_id}"
 
 
-async def handle(interaction: discord.Interaction, error: Exception) -> None:
-    """Answer a failed interaction; log our own failures with their context."""
+async def handle(interaction: discord.Interaction, error: Exception) -> str:
+    """Answer a failed interaction; log our own failures with their context.
+
+    The outcome, for the interaction log: ``refused`` (the member's doing) or ``error`` (ours).
+    """
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-    text = describe(original)
+    text, outcome = describe(original), "refused"
     if text is None:
         log.error("unexpected error (%s)", _context(interaction), exc_info=original)
-        text = APOLOGY
+        text, outcome = APOLOGY, "error"
     await reply_privately(interaction, text)
+    return outcome
 
 
 def guarded(callback: Callback) -> Callback:

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from askbot.answering import Answer, ask, clean_question, queue_key
-from askbot.discord import embeds
+from askbot.discord import embeds, telemetry
 from askbot.discord.errors import UserFacingError, guarded
 from askbot.rules import HYPOTHETICAL, RECENT
 
@@ -58,6 +58,7 @@ async def send_answer(
     interaction: discord.Interaction, answer: Answer, *, asked_by: str | None = None
 ) -> None:
     """Answered: public, with buttons. No match: private, with suggestions. Declined: private."""
+    telemetry.report(interaction, answer.status)
     if answer.status == "answered":
         embed = embeds.answer_embed(answer, asked_by=asked_by)
         await interaction.response.send_message(embed=embed, view=answer_view(answer.matches[0].id))

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from askbot.answering import Answer, ask, clean_question, queue_key
 from askbot.discord import embeds, telemetry
+from askbot.discord.buttons import KeyedButton
 from askbot.discord.errors import UserFacingError, guarded
 from askbot.rules import HYPOTHETICAL, RECENT
 
@@ -71,29 +72,12 @@ async def send_answer(
         await interaction.response.send_message(embed=embeds.declined_embed(answer), ephemeral=True)
 
 
-class SourcesButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"askbot:sources:{ENTRY_ID}"
-):
-    def __init__(self, entry_id: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Show sources",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"askbot:sources:{entry_id}",
-            )
-        )
-        self.entry_id = entry_id
+class SourcesButton(KeyedButton, template=rf"askbot:sources:(?P<key>{ENTRY_ID})"):
+    action, label = "sources", "Show sources"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> SourcesButton:
-        return cls(match["entry"])
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot: AskBot = interaction.client  # type: ignore[assignment]
-        view = bot.engine.entry_view(self.entry_id)
+        view = bot.engine.entry_view(self.key)
         if view is None:
             raise UserFacingError(
                 "That entry has since been retired or removed; ask again for the current answer."
@@ -101,27 +85,10 @@ class SourcesButton(
         await interaction.response.send_message(embed=embeds.citations_embed(view), ephemeral=True)
 
 
-class NotWhatIAskedButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"askbot:wrong:{ENTRY_ID}"
-):
-    def __init__(self, entry_id: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Not what I asked",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"askbot:wrong:{entry_id}",
-            )
-        )
-        self.entry_id = entry_id
+class NotWhatIAskedButton(KeyedButton, template=rf"askbot:wrong:(?P<key>{ENTRY_ID})"):
+    action, label = "wrong", "Not what I asked"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> NotWhatIAskedButton:
-        return cls(match["entry"])
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot: AskBot = interaction.client  # type: ignore[assignment]
         question = question_on(interaction.message)
         if question and queue_key(question):

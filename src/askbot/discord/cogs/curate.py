@@ -7,7 +7,6 @@ refused change comes back with the reason and an "Edit again" button prefilled w
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -18,6 +17,7 @@ from askbot import curation
 from askbot.curation import CurationError, EditConflict
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
+from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
 from askbot.models import Entry, EntryStatus
@@ -302,32 +302,16 @@ async def tell_suggester(bot: AskBot, suggestion: dict[str, Any], text: str) -> 
     return True
 
 
-class ApproveButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askbot:review:approve:(?P<id>\d+)"
-):
-    def __init__(self, suggestion_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Approve",
-                style=discord.ButtonStyle.success,
-                custom_id=f"askbot:review:approve:{suggestion_id}",
-            )
-        )
-        self.suggestion_id = suggestion_id
+class ApproveButton(KeyedButton, template=r"askbot:review:approve:(?P<key>\d+)"):
+    action, label, style = "review:approve", "Approve", discord.ButtonStyle.success
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ApproveButton:
-        return cls(int(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
         bot: AskBot = interaction.client  # type: ignore[assignment]
-        suggestion = await bot.store.suggestion(self.suggestion_id)
+        number = int(self.key)
+        suggestion = await bot.store.suggestion(number)
         try:
-            saved = await curation.approve(bot.store, self.suggestion_id, actor(interaction))
+            saved = await curation.approve(bot.store, number, actor(interaction))
         except CurationError as refused:
             raise UserFacingError(problems_text(refused)) from refused
         await bot.after_change()
@@ -335,37 +319,19 @@ class ApproveButton(
             await tell_suggester(
                 bot,
                 suggestion,
-                f"Your suggestion #{self.suggestion_id} is live: `/cite entry:{saved.id}`. Thank you!",
+                f"Your suggestion #{number} is live: `/cite entry:{saved.id}`. Thank you!",
             )
         await interaction.response.send_message(
-            f"Approved #{self.suggestion_id}: `{saved.id}` revision {saved.revision} is live.",
-            ephemeral=True,
+            f"Approved #{number}: `{saved.id}` revision {saved.revision} is live.", ephemeral=True
         )
 
 
-class RejectButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askbot:review:reject:(?P<id>\d+)"
-):
-    def __init__(self, suggestion_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reject…",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"askbot:review:reject:{suggestion_id}",
-            )
-        )
-        self.suggestion_id = suggestion_id
+class RejectButton(KeyedButton, template=r"askbot:review:reject:(?P<key>\d+)"):
+    action, label, style = "review:reject", "Reject…", discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RejectButton:
-        return cls(int(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
-        await interaction.response.send_modal(RejectModal(self.suggestion_id))
+        await interaction.response.send_modal(RejectModal(int(self.key)))
 
 
 def suggestion_embed(suggestion: dict[str, Any], current: Entry | None) -> discord.Embed:
@@ -412,8 +378,8 @@ class ReviewSelect(discord.ui.Select[Any]):
             await bot.store.entry(suggestion["entry_id"]) if suggestion["base_revision"] else None
         )
         view = discord.ui.View(timeout=None)
-        view.add_item(ApproveButton(suggestion["id"]))
-        view.add_item(RejectButton(suggestion["id"]))
+        view.add_item(ApproveButton(str(suggestion["id"])))
+        view.add_item(RejectButton(str(suggestion["id"])))
         await interaction.response.send_message(
             embed=suggestion_embed(suggestion, current), view=view, ephemeral=True
         )
@@ -437,6 +403,20 @@ class UnansweredSelect(discord.ui.Select[Any]):
         require_moderator(interaction)
         question = self.rows[int(self.values[0])]["example"]
         await interaction.response.send_modal(FactModal("add", typed={"question": question}))
+
+
+async def send_listing(
+    interaction: discord.Interaction, title: str, lines: str, picker: discord.ui.Select[Any]
+) -> None:
+    """A private list for a moderator with a menu to open one item."""
+    view = discord.ui.View(timeout=15 * 60)
+    view.add_item(picker)
+    embed = discord.Embed(
+        title=title,
+        description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),
+        colour=embeds.COLOUR_OPEN,
+    )
+    await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 def history_embed(entry_id: str, revisions: list[curation.RevisionChange]) -> discord.Embed:
@@ -652,14 +632,9 @@ class CurateCog(commands.Cog):
             f"#{s['id']} · {embeds.escape(s['suggester_name'])} · {embeds.escape(s['draft'].question)}"
             for s in pending
         )
-        view = discord.ui.View(timeout=15 * 60)
-        view.add_item(ReviewSelect(pending))
-        embed = discord.Embed(
-            title=f"{len(pending)} suggestion(s) waiting",
-            description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),
-            colour=embeds.COLOUR_OPEN,
+        await send_listing(
+            interaction, f"{len(pending)} suggestion(s) waiting", lines, ReviewSelect(pending)
         )
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(
         name="unanswered",
@@ -675,14 +650,7 @@ class CurateCog(commands.Cog):
             )
             return
         lines = "\n".join(f"**{row['count']}x** {embeds.escape(row['example'])}" for row in rows)
-        view = discord.ui.View(timeout=15 * 60)
-        view.add_item(UnansweredSelect(rows))
-        embed = discord.Embed(
-            title="Unanswered questions",
-            description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),
-            colour=embeds.COLOUR_NONE,
-        )
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await send_listing(interaction, "Unanswered questions", lines, UnansweredSelect(rows))
 
     @app_commands.command(
         name="stats",

@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -20,9 +20,10 @@ from askbot import curation
 from askbot.citations import bibtex, cited_quotes, csl_json, quote_report, sources_of
 from askbot.curation import CurationError
 from askbot.discord import embeds
-from askbot.discord.autocomplete import entry_choices
+from askbot.discord.autocomplete import entry_choices, require_live_entry
+from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only
-from askbot.discord.errors import UserFacingError, guarded
+from askbot.discord.errors import UserFacingError
 from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import CslDate, CslMetadata, CslName, Source, SourceKind
 from askbot.search import SearchPage, search_sources
@@ -57,38 +58,24 @@ def search_embed(page: SearchPage) -> discord.Embed:
 
 def search_view(page: SearchPage) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(SearchPageButton(page.page - 1, "◀ Previous", disabled=page.page <= 1))
-    view.add_item(SearchPageButton(page.page + 1, "Next ▶", disabled=page.page >= page.pages))
+    view.add_item(
+        SearchPageButton(str(max(page.page - 1, 0)), label="◀ Previous", disabled=page.page <= 1)
+    )
+    view.add_item(
+        SearchPageButton(str(page.page + 1), label="Next ▶", disabled=page.page >= page.pages)
+    )
     return view
 
 
-class SearchPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"askbot:search:(?P<page>\d+)"
-):
-    def __init__(self, page: int, label: str = "page", *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"askbot:search:{max(page, 0)}",
-                disabled=disabled,
-            )
-        )
-        self.page = page
+class SearchPageButton(KeyedButton, template=r"askbot:search:(?P<key>\d+)"):
+    action, label = "search", "page"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> SearchPageButton:
-        return cls(int(match["page"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         bot: AskBot = interaction.client  # type: ignore[assignment]
         message = interaction.message
         author = (message.embeds[0].author.name or "") if message and message.embeds else ""
         query = author.removeprefix(SEARCH_PREFIX).replace("\u200b", "")
-        page = await search_sources(bot.store, query, max(self.page, 1))
+        page = await search_sources(bot.store, query, max(int(self.key), 1))
         await interaction.response.edit_message(embed=search_embed(page), view=search_view(page))
 
 
@@ -128,11 +115,7 @@ class SourcesCog(commands.Cog):
         entry: str,
         style: Literal["chicago", "csl-json", "bibtex"] = "chicago",
     ) -> None:
-        found = self.bot.engine.entry(entry)
-        if found is None:
-            raise UserFacingError(
-                f"There is no entry `{embeds.escape(entry[:80])}`; pick one from the list as you type."
-            )
+        found = require_live_entry(self.bot, entry)
         sources = await self._sources()
         if style == "csl-json":
             data = json.dumps(
@@ -187,11 +170,7 @@ class SourcesCog(commands.Cog):
     async def quote(
         self, interaction: discord.Interaction, entry: str, n: app_commands.Range[int, 1, 100] = 1
     ) -> None:
-        found = self.bot.engine.entry(entry)
-        if found is None:
-            raise UserFacingError(
-                f"There is no entry `{embeds.escape(entry[:80])}`; pick one from the list as you type."
-            )
+        found = require_live_entry(self.bot, entry)
         fact_base = await self.bot.store.load_fact_base()
         report = quote_report(found, n, {s.id: s for s in fact_base.sources}, fact_base.texts)
         if report is None:

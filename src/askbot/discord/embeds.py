@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import discord
 
-from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, EntryView, MatchView
-from askbot.models import EntryStatus, Source
+from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView
+from askbot.citations import CitedQuote
+from askbot.models import Entry, EntryStatus, Source
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -112,20 +113,19 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     return fit_total(embed, match.id)
 
 
-def citations_embed(entry: EntryView) -> discord.Embed:
-    """Every citation of an entry in full: quote, locator, source."""
+def citations_embed(entry: Entry, quotes: list[CitedQuote]) -> discord.Embed:
+    """Every citation of an entry in full: the quote, where it stands, its Chicago note and
+    bibliography entry (/cite and the "Show sources" button)."""
     embed = discord.Embed(
         title=clip(f"Sources: {entry.question}", TITLE_LIMIT), colour=COLOUR_ANSWER
     )
-    citations = [(None, c) for c in entry.citations]
-    citations += [(p.held_by, c) for p in entry.positions for c in p.citations]
-    for held_by, citation in citations:
-        name = f"{citation.author}, {citation.locator}" + (
-            f" (position held by {held_by})" if held_by else ""
-        )
-        value = f"*{escape(citation.title)}* ({citation.date or 'n.d.'}) [{citation.kind}]\n> {escape(citation.quote)}"
-        _add_field(embed, name, value, entry.id)
-    embed.set_footer(text=f"entry {entry.id}")
+    for quote in quotes:
+        held = f", position held by {quote.held_by}" if quote.held_by else ""
+        value = f"> {escape(quote.quote)}\n**Note:** {quote.note}\n**Bibliography:** {quote.bibliography}"
+        _add_field(embed, f"[{quote.number}] {quote.locator} ({quote.kind}{held})", value, entry.id)
+    embed.set_footer(
+        text=f"entry {entry.id} · /quote entry:{entry.id} n:<number> shows a quote in its paragraph"
+    )
     return fit_total(embed, entry.id)
 
 

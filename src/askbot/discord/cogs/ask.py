@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from askbot.answering import Answer, ask, clean_question, queue_key
+from askbot.citations import cited_quotes
 from askbot.discord import embeds, telemetry
 from askbot.discord.buttons import KeyedButton
 from askbot.discord.errors import UserFacingError, guarded
@@ -77,12 +78,15 @@ class SourcesButton(KeyedButton, template=rf"askbot:sources:(?P<key>{ENTRY_ID})"
 
     async def run(self, interaction: discord.Interaction) -> None:
         bot: AskBot = interaction.client  # type: ignore[assignment]
-        view = bot.engine.entry_view(self.key)
-        if view is None:
+        entry = bot.engine.entry(self.key)
+        if entry is None:
             raise UserFacingError(
                 "That entry has since been retired or removed; ask again for the current answer."
             )
-        await interaction.response.send_message(embed=embeds.citations_embed(view), ephemeral=True)
+        quotes = cited_quotes(entry, bot.engine.sources)
+        await interaction.response.send_message(
+            embed=embeds.citations_embed(entry, quotes), ephemeral=True
+        )
 
 
 class NotWhatIAskedButton(KeyedButton, template=rf"askbot:wrong:(?P<key>{ENTRY_ID})"):

@@ -135,25 +135,8 @@ class SourcesCog(commands.Cog):
                 f"BibTeX for the sources of `{found.id}`.", file=file
             )
             return
-        embed = discord.Embed(
-            title=embeds.clip(f"Sources: {found.question}", embeds.TITLE_LIMIT),
-            colour=embeds.COLOUR_ANSWER,
-        )
-        for quote in cited_quotes(found, sources):
-            held = f", position held by {quote.held_by}" if quote.held_by else ""
-            value = f"> {embeds.escape(quote.quote)}\n**Note:** {quote.note}\n**Bibliography:** {quote.bibliography}"
-            embed.add_field(
-                name=embeds.clip(
-                    f"[{quote.number}] {quote.locator} ({quote.kind}{held})",
-                    embeds.FIELD_NAME_LIMIT,
-                ),
-                value=embeds.clip(value, embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
-        embed.set_footer(
-            text=f"entry {found.id} · /quote entry:{found.id} n:<number> shows a quote in its paragraph"
-        )
-        await interaction.response.send_message(embed=embeds.fit_total(embed, found.id))
+        embed = embeds.citations_embed(found, cited_quotes(found, sources))
+        await interaction.response.send_message(embed=embed)
 
     @cite.autocomplete("entry")
     async def _cite_entry(

@@ -1,13 +1,18 @@
-"""Answer quality on the development question set, beside a plain BM25 baseline.
+"""Answer quality on the development question set, beside three baselines.
 
-    python bench/quality.py              # dev and held-out figures, askbot and BM25
+    python bench/quality.py              # dev and held-out figures
     python bench/quality.py --dev-only   # while tuning: never look at the held-out third
     python bench/quality.py --failures   # list the dev questions askbot gets wrong
 
-BM25 (the bm25s package) indexes the same entry texts (question, paraphrases, summary, people) and
-answers its top hit when the score clears a threshold; the threshold is the one that does best on the
-dev split, then applied unchanged to the held-out split. Plain BM25 has no forum rules, so it never
-declines anything.
+The baselines index the same entry texts (question, paraphrases, summary, people, tags, quotes):
+- BM25: the bm25s package, its own tokenizer and English stopwords;
+- embeddings: the packaged sentence-embedding model, cosine to the entry's closest phrasing;
+- BM25 + embeddings: the naive sum of the two (BM25 scaled by its 95th-percentile top score on
+  the dev split, so both are about 0-1).
+Each answers its top hit when the score clears a threshold: the one with the best mean of top-1
+and no_match rates on the dev split, applied unchanged to the held-out split. They have no forum
+rules, so they never decline anything. "Wrong answers" counts answers given with an entry that
+does not answer the question (or when nothing in the base does), as a share of all questions.
 """
 
 from __future__ import annotations
@@ -18,13 +23,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bm25s
+import numpy as np
 
 from askbot.answering import AnswerEngine
+from askbot.embedding import default_embedder
 from askbot.evaluation import Figures, LabelledQuestion, Prediction, QuestionSet, evaluate
 from askbot.factfiles import bundled_facts_dir, load_fact_base
-from askbot.models import FactBase
+from askbot.models import Entry, FactBase
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.yaml"
+
+Scorer = Callable[[str], tuple[str | None, float]]
 
 
 def askbot_predictor(fact_base: FactBase, questions: QuestionSet) -> Callable[[str], Prediction]:
@@ -38,61 +47,101 @@ def askbot_predictor(fact_base: FactBase, questions: QuestionSet) -> Callable[[s
     return predict
 
 
-class Bm25Baseline:
-    def __init__(self, fact_base: FactBase) -> None:
-        live = [e for e in fact_base.entries if not e.retired]
+def entry_text(entry: Entry) -> str:
+    quotes = [c.quote for c in entry.all_citations()]
+    return " ".join(
+        [entry.question, *entry.also_asked, entry.summary, *entry.people, *entry.tags, *quotes]
+    )
+
+
+class Baselines:
+    """BM25 alone, embeddings alone, and their naive sum, over the same entries."""
+
+    def __init__(self, fact_base: FactBase, dev: list[LabelledQuestion]) -> None:
+        live = [e for e in fact_base.entries if not e.retired and e.citations]
         self.ids = [e.id for e in live]
-        corpus = [" ".join([e.question, *e.also_asked, e.summary, *e.people]) for e in live]
         self.retriever = bm25s.BM25()
         self.retriever.index(
-            bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+            bm25s.tokenize([entry_text(e) for e in live], stopwords="en", show_progress=False),
+            show_progress=False,
+        )
+        self.embedder = default_embedder()
+        texts = [(i, t) for i, e in enumerate(live) for t in (e.question, *e.also_asked)]
+        self.owner = np.array([i for i, _ in texts])
+        self.phrasings = self.embedder.encode([t for _, t in texts])
+        tops = [float(self.bm25_scores(q.q).max(initial=0.0)) for q in dev]
+        self.bm25_scale = float(np.percentile(tops, 95)) or 1.0
+
+    def bm25_scores(self, text: str) -> np.ndarray:
+        tokens = bm25s.tokenize([text], stopwords="en", show_progress=False, return_ids=False)
+        return (
+            self.retriever.get_scores(tokens[0])
+            if tokens and tokens[0]
+            else np.zeros(len(self.ids))
         )
 
-    def top(self, text: str) -> tuple[str | None, float]:
-        tokens = bm25s.tokenize([text], stopwords="en", show_progress=False)
-        if not tokens.ids or not tokens.ids[0]:
-            return None, 0.0
-        docs, scores = self.retriever.retrieve(tokens, k=1, show_progress=False)
-        return self.ids[int(docs[0][0])], float(scores[0][0])
+    def cosine_scores(self, text: str) -> np.ndarray:
+        sims = self.phrasings @ self.embedder.encode([text])[0]
+        best = np.full(len(self.ids), -1.0)
+        np.maximum.at(best, self.owner, sims)
+        return best
 
-    def predictor(self, threshold: float) -> Callable[[str], Prediction]:
-        def predict(text: str) -> Prediction:
-            entry_id, score = self.top(text)
-            if entry_id is None or score < threshold:
-                return Prediction("no_match")
-            return Prediction("answered", entry_id=entry_id)
+    def scorer(self, name: str) -> Scorer:
+        def score(text: str) -> tuple[str | None, float]:
+            if name == "bm25":
+                values = self.bm25_scores(text)
+            elif name == "embeddings":
+                values = self.cosine_scores(text)
+            else:
+                values = self.bm25_scores(text) / self.bm25_scale + self.cosine_scores(text)
+            top = int(np.argmax(values))
+            return (self.ids[top], float(values[top])) if values[top] > 0 else (None, 0.0)
 
-        return predict
-
-    def best_threshold(self, questions: list[LabelledQuestion]) -> float:
-        """The threshold with the best mean of top-1 and no_match rates on these questions."""
-        scores = sorted({round(self.top(q.q)[1], 3) for q in questions} | {0.0})
-
-        def quality(threshold: float) -> float:
-            figures = evaluate(questions, self.predictor(threshold))
-            return (figures.top1 + figures.no_match) / 2
-
-        return max(scores, key=quality)
+        return score
 
 
-def row(name: str, ours: float, theirs: float, unit: str = "%") -> str:
-    fmt = (
-        (lambda v: "  n/a" if math.isnan(v) else f"{v:5.1f}{unit}")
-        if unit
-        else (lambda v: f"{v:5.0f} ")
-    )
-    return f"  {name:34} {fmt(ours):>8} {fmt(theirs):>8}"
+def thresholded(score: Scorer, threshold: float) -> Callable[[str], Prediction]:
+    def predict(text: str) -> Prediction:
+        entry_id, value = score(text)
+        if entry_id is None or value < threshold:
+            return Prediction("no_match")
+        return Prediction("answered", entry_id=entry_id)
+
+    return predict
 
 
-def report(title: str, ours: Figures, theirs: Figures) -> None:
-    counts = ", ".join(f"{k} {v}" for k, v in ours.counts.items())
+def best_threshold(score: Scorer, questions: list[LabelledQuestion]) -> float:
+    """The threshold with the best mean of top-1 and no_match rates on these questions."""
+    cached = {q.q: score(q.q) for q in questions}
+    candidates = sorted({round(v, 3) for _, v in cached.values()} | {0.0})
+
+    def quality(threshold: float) -> float:
+        figures = evaluate(questions, thresholded(lambda t: cached[t], threshold))
+        return (figures.top1 + figures.no_match) / 2
+
+    return max(candidates, key=quality)
+
+
+def report(title: str, columns: dict[str, Figures]) -> None:
+    first = next(iter(columns.values()))
+    counts = ", ".join(f"{k} {v}" for k, v in first.counts.items())
     print(f"{title} ({counts})")
-    print(f"  {'':34} {'askbot':>8} {'BM25':>8}")
-    print(row("top-1 accuracy (answerable)", ours.top1, theirs.top1))
-    print(row("correct no_match (unanswerable)", ours.no_match, theirs.no_match))
-    print(row("hypotheticals declined", ours.hypothetical, theirs.hypothetical))
-    print(row("recent events declined", ours.recent, theirs.recent))
-    print(row("false declines (count)", ours.false_declines, theirs.false_declines, unit=""))
+    print(f"  {'':32}" + "".join(f"{name:>12}" for name in columns))
+
+    def line(label: str, values: list[float], unit: str = "%") -> None:
+        cells = (
+            "n/a" if math.isnan(v) else f"{v:.1f}{unit}" if unit else f"{v:.0f}" for v in values
+        )
+        print(f"  {label:32}" + "".join(f"{c:>12}" for c in cells))
+
+    figures = list(columns.values())
+    line("top-1 accuracy (answerable)", [f.top1 for f in figures])
+    line("correct no_match (unanswerable)", [f.no_match for f in figures])
+    line("hypotheticals declined", [f.hypothetical for f in figures])
+    line("recent events declined", [f.recent for f in figures])
+    line("false declines (count)", [f.false_declines for f in figures], unit="")
+    line("wrong answers (share of all)", [f.wrong_rate for f in figures])
+    line("wrong answers (count)", [f.wrong for f in figures], unit="")
 
 
 def main() -> None:
@@ -109,27 +158,28 @@ def main() -> None:
 
     fact_base = load_fact_base(bundled_facts_dir())
     questions = QuestionSet.load(QUESTIONS)
-    ours = askbot_predictor(fact_base, questions)
-    bm25 = Bm25Baseline(fact_base)
     dev = questions.split("dev")
-    threshold = bm25.best_threshold(dev)
-    print(
-        f"fact base: {len(fact_base.entries)} entries; questions: {len(questions.questions)}; BM25 threshold {threshold}\n"
-    )
+    ours = askbot_predictor(fact_base, questions)
+    baselines = Baselines(fact_base, dev)
+    predictors: dict[str, Callable[[str], Prediction]] = {"askbot": ours}
+    for name in ("bm25", "embeddings", "bm25+emb"):
+        scorer = baselines.scorer(name)
+        threshold = best_threshold(scorer, dev)
+        print(f"{name} threshold (dev): {threshold}")
+        predictors[name] = thresholded(scorer, threshold)
+    print(f"fact base: {len(fact_base.entries)} entries; questions: {len(questions.questions)}\n")
 
-    dev_figures = evaluate(dev, ours)
-    report("dev split", dev_figures, evaluate(dev, bm25.predictor(threshold)))
+    dev_figures = {name: evaluate(dev, predict) for name, predict in predictors.items()}
+    report("dev split", dev_figures)
     if args.failures:
-        for question, got in dev_figures.failures:
+        for question, got in dev_figures["askbot"].failures:
             print(
                 f"    want {question.expect:32} got {got.status}/{got.rule or got.entry_id}: {question.q}"
             )
     if not args.dev_only:
         holdout = questions.split("holdout")
         print()
-        report(
-            "held-out split", evaluate(holdout, ours), evaluate(holdout, bm25.predictor(threshold))
-        )
+        report("held-out split", {name: evaluate(holdout, p) for name, p in predictors.items()})
 
 
 if __name__ == "__main__":

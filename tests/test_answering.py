@@ -14,8 +14,26 @@ from askbot.store import Store
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
 ENGINE = AnswerEngine.from_fact_base(FACT_BASE)
-ANSWER_KEYS = {"question", "status", "unresolved", "rule", "message", "matches", "suggestions"}
-MATCH_KEYS = {"id", "question", "summary", "status", "score", "positions", "citations"}
+ANSWER_KEYS = {
+    "question",
+    "status",
+    "unresolved",
+    "rule",
+    "confidence",
+    "message",
+    "matches",
+    "suggestions",
+}
+MATCH_KEYS = {
+    "id",
+    "question",
+    "summary",
+    "status",
+    "score",
+    "confidence",
+    "positions",
+    "citations",
+}
 CITATION_KEYS = {"source_id", "title", "author", "date", "url", "quote", "locator"}
 
 
@@ -29,7 +47,7 @@ def ask_json(capsys: pytest.CaptureFixture[str], question: str, *flags: str) -> 
 
 
 def test_answered(capsys: pytest.CaptureFixture[str]) -> None:
-    answer = ask_json(capsys, "Why was Yagoda arrested?")
+    answer = ask_json(capsys, "Why did Stalin have Yagoda arrested?")
     assert answer["status"] == "answered" and answer["rule"] is None and answer["suggestions"] == []
     top = answer["matches"][0]
     assert set(top) >= MATCH_KEYS and top["id"] == "yagoda-arrest-why"
@@ -54,7 +72,7 @@ def test_no_match_offers_suggestions(capsys: pytest.CaptureFixture[str]) -> None
     answer = ask_json(capsys, "When was Yezhov arrested?")
     assert answer["status"] == "no_match" and answer["matches"] == []
     assert 1 <= len(answer["suggestions"]) <= 3
-    assert {"id", "question", "score"} == set(answer["suggestions"][0])
+    assert {"id", "question", "score", "confidence"} == set(answer["suggestions"][0])
     assert "will not guess" in answer["message"]
     assert answer["suggestions"][0]["question"] in answer["message"]
 
@@ -66,7 +84,7 @@ async def test_unanswered_queue_counts_repeats(tmp_path) -> None:
         for text in ("When was Yezhov arrested?", "when was YEZHOV arrested", "recipe for borscht"):
             await ask(ENGINE, store, text)
         await ask(ENGINE, store, "when was yezhov arrested!!", record=False)
-        await ask(ENGINE, store, "Why was Yagoda arrested?")  # answered: not queued
+        await ask(ENGINE, store, "Why did Stalin have Yagoda arrested?")  # answered: not queued
         queue = await store.unanswered()
     assert [(row["normalised"], row["count"]) for row in queue] == [
         ("when was yezhov arrested", 2),
@@ -91,7 +109,7 @@ def test_declined_quotes_the_rule_and_a_hint(capsys: pytest.CaptureFixture[str])
         "why was\x00 yagoda\x1b[31m arrested\x07",
         "🤔🤔 yagoda?? 🔥",
         "**why** was `yagoda` _arrested_ ||spoiler|| > quote",
-        "@everyone <@123456789> why was yagoda arrested",
+        "@everyone <@123456789> why did stalin have yagoda arrested",
         "Ягода",
         "Почему арестовали Ягоду?",
         "?!?!?!",

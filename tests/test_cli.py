@@ -156,6 +156,23 @@ def test_a_damaged_database_is_one_line_not_a_traceback(
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("ASKBOT_DB", str(damaged))
-    code, out, err = run(capsys, "ask", "Why was Yagoda arrested?")
+    code, out, err = run(capsys, "ask", "Why did Stalin have Yagoda arrested?")
     assert code == 1 and out == ""
     assert err == f"askbot: {damaged} is damaged (file is not a database); restore a backup\n"
+
+
+def test_readable_answer_names_the_entry_it_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--no-record", "Who was Tukhachevsky?"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("Answering: ") and "[who-was-tukhachevsky, confidence 0." in first
+
+
+def test_readable_no_match_offers_close_entries_as_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "--no-record", "When was Yagoda executed?"]) == 0
+    out = capsys.readouterr().out
+    assert "will not guess" in out
+    commands = [line.strip() for line in out.splitlines() if line.strip().startswith("askbot ask ")]
+    assert 1 <= len(commands) <= 3
+    assert any(line.endswith("# yagoda-arrest-news") for line in commands)

@@ -309,7 +309,7 @@ def test_stats_and_unanswered(capsys: pytest.CaptureFixture[str]) -> None:
         "declined  0",
     ]
     for question in (
-        "Why was Yagoda arrested?",
+        "Why did Stalin have Yagoda arrested?",
         "When was Yezhov arrested?",
         "when was yezhov arrested",
         "Who was blamed for the Zinoviev trial?",

@@ -415,13 +415,13 @@ async def test_concurrent_alias_additions_to_one_group_are_all_kept(filled: Stor
 async def test_stats_count_each_outcome_and_the_top_entries(filled: Store) -> None:
     engine = await engine_for(filled)
     for question in (
-        "Why was Yagoda arrested?",
-        "why was yagoda arrested",
+        "Why did Stalin have Yagoda arrested?",
+        "why did stalin have yagoda arrested",
         "When was Yezhov arrested?",
         "What if Trotsky had won?",
     ):
         await ask(engine, filled, question)
-    await ask(engine, filled, "Why was Yagoda arrested?", record=False)
+    await ask(engine, filled, "Why did Stalin have Yagoda arrested?", record=False)
     figures = await stats(filled)
     assert (figures.asked, figures.answered, figures.no_match, figures.declined) == (4, 2, 1, 1)
     assert figures.top_entries == [(ARREST, 2)]

@@ -1,25 +1,36 @@
-"""The matcher: aliases, typos, rare words, chatter and honest abstention."""
+"""The matcher: aliases, typos, rare words, chatter, retrieval and calibrated answerability."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pytest
 
 from askbot.factfiles import bundled_facts_dir, load_fact_base
-from askbot.matching import DEFAULT_SETTINGS, MAX_SUGGESTIONS, Matcher, ScoredEntry
+from askbot.matching import (
+    MAX_SUGGESTIONS,
+    Judged,
+    Matcher,
+    ScoredEntry,
+    Signals,
+    default_calibration,
+)
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
+LIVE = [e for e in FACT_BASE.entries if not e.retired]
+CALIBRATION = default_calibration()
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher([e for e in FACT_BASE.entries if not e.retired], FACT_BASE.aliases)
+    return Matcher(LIVE, FACT_BASE.aliases)
 
 
 def best(matcher: Matcher, question: str) -> str | None:
     result = matcher.match(question)
     return result.best.id if result.best else None
+
+
+def ranked_first(matcher: Matcher, question: str) -> str:
+    return matcher.candidates(question)[0].entry.id
 
 
 def test_aliases_fold_transliterations_and_first_names(matcher: Matcher) -> None:
@@ -40,17 +51,23 @@ def test_rare_words_weigh_more_than_common_ones(matcher: Matcher) -> None:
     assert matcher.weight("never-seen-word") >= matcher.weight("kalinin")
 
 
-def test_chatter_does_not_change_the_answer(matcher: Matcher) -> None:
-    plain = best(matcher, "why was yagoda arrested")
-    chatty = best(
-        matcher, "hey bot, quick question for my class: why was yagoda arrested? thanks!!"
+def test_chatter_does_not_change_the_ranking(matcher: Matcher) -> None:
+    plain = ranked_first(matcher, "why did stalin have yagoda arrested")
+    chatty = ranked_first(
+        matcher, "hey bot, quick question for my class: why did stalin have yagoda arrested? thx!!"
     )
     assert plain == chatty == "yagoda-arrest-why"
 
 
 def test_a_bare_name_asks_who_the_person_was(matcher: Matcher) -> None:
-    assert best(matcher, "yagoda?") == "genrikh-yagoda"
-    assert best(matcher, "tell me about Iagoda") == "genrikh-yagoda"
+    assert ranked_first(matcher, "yagoda?") == "genrikh-yagoda"
+    assert ranked_first(matcher, "tell me about Iagoda") == "genrikh-yagoda"
+
+
+def test_a_synonym_meets_the_entry_through_its_embedding(matcher: Matcher) -> None:
+    # "butchered" and "slaughter" share no stem with the entry's words; the embedding links them
+    judged = matcher.candidates("who butchered the red army officers in the slaughter of 1937")
+    assert judged[0].entry.id in {"officer-corps-purge-1937", "tukhachevsky-why-targeted"}
 
 
 @pytest.mark.parametrize(
@@ -70,36 +87,57 @@ def test_question_without_meaningful_words_has_no_candidates(matcher: Matcher) -
     assert matcher.match("hey bot").best is None
 
 
-def scored(*scores: float) -> list[ScoredEntry]:
-    return [ScoredEntry(f"e{i}", f"question {i}", s) for i, s in enumerate(scores)]
+def test_a_near_miss_is_not_answered_but_offers_the_close_entry(matcher: Matcher) -> None:
+    # the base knows of Yagoda's arrest, not of his execution
+    result = matcher.match("When was Yagoda executed?")
+    assert result.best is None
+    assert "yagoda-arrest-news" in [x.id for x in result.near]
 
 
-def test_decide_needs_threshold_and_margin(matcher: Matcher) -> None:
-    s = DEFAULT_SETTINGS
-    below = matcher.decide(scored(s.answer_threshold - 0.1, 10))
-    assert below.best is None
-    clear = matcher.decide(scored(s.answer_threshold + 1, s.answer_threshold + 1 - s.margin - 0.1))
-    assert clear.best is not None and clear.best.id == "e0"
-    close = matcher.decide(scored(s.answer_threshold + 1, s.answer_threshold + 1 - s.margin / 2))
-    assert close.best is None, "a near tie below the confident score is a suggestion, not an answer"
-    confident = matcher.decide(scored(s.confident_score, s.confident_score - 0.1))
-    assert confident.best is not None
+def test_confidence_is_a_probability_that_grows_with_the_evidence(matcher: Matcher) -> None:
+    [strong] = matcher.candidates("Who was Tukhachevsky?")[:1]
+    [weak] = matcher.candidates("was tukhachevsky good at chess")[:1]
+    assert 0.0 <= weak.entry.confidence < strong.entry.confidence <= 1.0
+    assert strong.entry.confidence >= CALIBRATION.answer_threshold
+    assert best(matcher, "Who was Tukhachevsky?") == "who-was-tukhachevsky"
+
+
+def judged(*confidences: float) -> list[Judged]:
+    signals = Signals(*[0.0] * len(Signals.__dataclass_fields__))
+    return [
+        Judged(ScoredEntry(f"e{i}", f"question {i}", 50.0, c), signals)
+        for i, c in enumerate(confidences)
+    ]
+
+
+def test_decide_answers_only_at_the_calibrated_threshold(matcher: Matcher) -> None:
+    at = CALIBRATION.answer_threshold
+    assert matcher.decide(judged(at - 0.001, 0.1)).best is None
+    confident = matcher.decide(judged(at, at, 0.1))
+    assert confident.best is not None and confident.best.id == "e0"
+    assert [x.id for x in confident.also] == ["e1"]
 
 
 def test_suggestions_are_capped_and_above_their_threshold(matcher: Matcher) -> None:
-    s = DEFAULT_SETTINGS
+    s = CALIBRATION
     result = matcher.decide(
-        scored(s.answer_threshold - 1, s.answer_threshold - 1.5, 40, 35, s.suggest_threshold - 1)
+        judged(s.answer_threshold - 0.01, 0.6, 0.5, 0.4, s.suggest_threshold - 0.01)
     )
     assert result.best is None
     assert len(result.near) == MAX_SUGGESTIONS
-    assert all(x.score >= s.suggest_threshold for x in result.near)
+    assert all(x.confidence >= s.suggest_threshold for x in result.near)
 
 
-def test_settings_change_the_decision() -> None:
+def test_calibration_changes_the_decision() -> None:
     strict = Matcher(
-        [e for e in FACT_BASE.entries if not e.retired],
+        LIVE,
         FACT_BASE.aliases,
-        replace(DEFAULT_SETTINGS, answer_threshold=101, confident_score=101),
+        calibration=CALIBRATION.model_copy(update={"answer_threshold": 1.01}),
     )
-    assert strict.match("why was yagoda arrested").best is None
+    assert strict.match("Who was Tukhachevsky?").best is None
+
+
+def test_the_shipped_calibration_names_every_signal() -> None:
+    assert CALIBRATION.features == list(Signals.__dataclass_fields__)
+    assert len(CALIBRATION.coefficients) == len(CALIBRATION.means) == len(CALIBRATION.features)
+    assert 0 < CALIBRATION.suggest_threshold < CALIBRATION.answer_threshold < 1

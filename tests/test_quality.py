@@ -15,7 +15,8 @@ def test_question_set_is_complete_and_well_labelled() -> None:
     fact_base = load_fact_base(bundled_facts_dir())
     ids = {e.id for e in fact_base.entries}
     questions = QUESTIONS.questions
-    assert sum(q.answerable for q in questions) >= 120
+    assert len(questions) >= 700
+    assert sum(q.answerable for q in questions) >= 400
     assert sum(q.expect == "no_match" for q in questions) >= 30
     assert sum(q.expect == "hypothetical" for q in questions) >= 10
     assert sum(q.expect == "recent-events" for q in questions) >= 10
@@ -36,8 +37,9 @@ def test_dev_split_quality_does_not_regress() -> None:
         )
 
     figures = evaluate(QUESTIONS.split("dev"), predict)
-    assert figures.top1 >= 68.0
-    assert figures.no_match >= 90.0
-    assert figures.hypothetical == 100.0
-    assert figures.recent == 100.0
-    assert figures.false_declines == 0
+    assert figures.top1 >= 45.0
+    assert figures.no_match >= 85.0
+    assert figures.wrong_rate <= 3.0
+    assert figures.hypothetical >= 85.0
+    assert figures.recent >= 70.0
+    assert figures.false_declines <= 2

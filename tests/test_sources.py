@@ -11,7 +11,7 @@ from askbot.curation import CurationError, add_source, apply_import, plan_import
 from askbot.factfiles import MAX_TEXT_BYTES, bundled_facts_dir, load_fact_base
 from askbot.models import CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT, search_sources
-from askbot.store import Actor, Store
+from askbot.store import SCHEMA_VERSION, Actor, Store
 
 ACTOR = Actor(name="tester", id="7")
 NEW = Source(
@@ -94,7 +94,8 @@ async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Pat
         path
     ) as db:  # take the database back to schema 2, before the index existed
         db.execute("DROP TABLE paragraph_index")
+        db.execute("DROP TABLE entry_vectors")
         db.execute("PRAGMA user_version = 2")
     async with await Store.open(path) as store:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == SCHEMA_VERSION
         assert (await search_sources(store, '"Order of Lenin"')).total == 1

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process, utils
 
+from askbot.embedding import StoredVectors
 from askbot.matching import Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source
 from askbot.rules import Rule, check_rules
@@ -51,7 +53,8 @@ class EntryView(BaseModel):
 
 
 class MatchView(EntryView):
-    score: float
+    score: float  # fused retrieval score, 0-100
+    confidence: float  # how likely this entry answers the question, 0-1
 
 
 class ListedEntry(EntryView):
@@ -66,6 +69,7 @@ class Suggestion(BaseModel):
     id: str
     question: str
     score: float
+    confidence: float
 
 
 class Answer(BaseModel):
@@ -75,31 +79,36 @@ class Answer(BaseModel):
     status: AnswerStatus
     unresolved: bool
     rule: Literal["hypothetical", "recent-events"] | None
+    confidence: float  # of the best candidate (answered or not); 0 when declined or empty
     message: str
     matches: list[MatchView]
     suggestions: list[Suggestion]
 
 
 class AnswerEngine:
-    """The matcher index plus what answers cite; rebuilt when the fact base changes.
+    """The matcher's indexes plus what answers cite; rebuilt when the fact base changes.
 
-    Entries are kept as compact JSON and rebuilt only when shown, so a large fact base costs the
-    index plus its text, not a full model per entry.
+    ``stored`` holds phrasing vectors computed earlier (kept in the database); entries whose
+    revision has none are embedded now and left in ``fresh`` for the caller to store.
     """
 
     def __init__(
-        self, entries: Iterable[Entry], sources: Iterable[Source], aliases: Sequence[AliasGroup]
+        self,
+        entries: Iterable[Entry],
+        sources: Iterable[Source],
+        aliases: Sequence[AliasGroup],
+        stored: Mapping[str, StoredVectors] | None = None,
     ) -> None:
         self.sources = {s.id: s for s in sources}
-        self._stored: dict[str, bytes] = {}
 
         def live() -> Iterator[Entry]:
             for entry in entries:
                 if not entry.retired and entry.citations:
-                    self._stored[entry.id] = entry.model_dump_json().encode()
                     yield entry
 
-        self.matcher = Matcher(live(), aliases)
+        self.matcher = Matcher(live(), aliases, stored)
+        self.fresh = self.matcher.fresh
+        self._index = {entry_id: i for i, entry_id in enumerate(self.matcher.ids)}
 
     @classmethod
     def from_fact_base(cls, fact_base: FactBase) -> AnswerEngine:
@@ -107,8 +116,8 @@ class AnswerEngine:
 
     def entry(self, entry_id: str) -> Entry | None:
         """A live entry by id (None if unknown or retired)."""
-        stored = self._stored.get(entry_id)
-        return Entry.model_validate_json(stored) if stored is not None else None
+        index = self._index.get(entry_id)
+        return self.matcher.entry(index) if index is not None else None
 
     def entry_view(self, entry_id: str) -> EntryView | None:
         entry = self.entry(entry_id)
@@ -134,12 +143,13 @@ class AnswerEngine:
         view = self.entry_view(entry_id)
         if view is None:
             return None
-        match = MatchView(score=100.0, **view.model_dump())
+        match = MatchView(score=100.0, confidence=1.0, **view.model_dump())
         return Answer(
             question=question,
             status="answered",
             unresolved=match.status is not EntryStatus.SETTLED,
             rule=None,
+            confidence=1.0,
             message=answer_message(match),
             matches=[match],
             suggestions=[],
@@ -154,6 +164,7 @@ class AnswerEngine:
                 status="no_match",
                 unresolved=False,
                 rule=None,
+                confidence=0.0,
                 message=EMPTY_QUESTION_MESSAGE,
                 matches=[],
                 suggestions=[],
@@ -162,9 +173,10 @@ class AnswerEngine:
         if rule is not None:
             return declined(question, rule)
         result = self.matcher.match(text)
+        top = max((j.entry.confidence for j in result.judged), default=0.0)
         if result.best is None:
             suggestions = [
-                Suggestion(id=s.id, question=s.question, score=round(s.score, 1))
+                Suggestion(id=s.id, question=s.question, score=s.score, confidence=s.confidence)
                 for s in result.near
             ]
             return Answer(
@@ -172,6 +184,7 @@ class AnswerEngine:
                 status="no_match",
                 unresolved=False,
                 rule=None,
+                confidence=top,
                 message=no_match_message(suggestions),
                 matches=[],
                 suggestions=suggestions,
@@ -183,6 +196,7 @@ class AnswerEngine:
             status="answered",
             unresolved=best.status is not EntryStatus.SETTLED,
             rule=None,
+            confidence=best.confidence,
             message=answer_message(best),
             matches=matches,
             suggestions=[],
@@ -191,7 +205,11 @@ class AnswerEngine:
     def view(self, scored: ScoredEntry) -> MatchView:
         entry = self.entry(scored.id)
         assert entry is not None  # the matcher only indexes live entries
-        return MatchView(score=round(scored.score, 1), **entry_view_fields(entry, self.sources))
+        return MatchView(
+            score=scored.score,
+            confidence=scored.confidence,
+            **entry_view_fields(entry, self.sources),
+        )
 
 
 def citation_view(citation: Citation, sources: dict[str, Source]) -> CitationView:
@@ -267,7 +285,7 @@ def answer_message(match: MatchView) -> str:
 
 
 EMPTY_QUESTION_MESSAGE = (
-    'Please ask a question in words, for example: "Why was Yagoda arrested?" or '
+    'Please ask a question in words, for example: "Why did Stalin have Yagoda arrested?" or '
     '"Did Stalin plan the Great Purge?"'
 )
 
@@ -287,6 +305,7 @@ def declined(question: str, rule: Rule) -> Answer:
         status="declined",
         unresolved=False,
         rule=rule.name,
+        confidence=0.0,
         message=f"{rule.text}\n\nHow to ask instead: {rule.hint}",
         matches=[],
         suggestions=[],
@@ -296,6 +315,19 @@ def declined(question: str, rule: Rule) -> Answer:
 def queue_key(question: str) -> str:
     """How unanswered questions are grouped: case, punctuation and spacing folded."""
     return utils.default_process(clean_question(question))
+
+
+async def load_engine(store: Store) -> AnswerEngine:
+    """The engine for the store's fact base: stored vectors reused, new ones embedded off the
+    event loop and kept, so an unchanged entry is never embedded twice."""
+    fact_base = await store.load_fact_base()
+    stored = await store.entry_vectors()
+    engine = await asyncio.to_thread(
+        AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored
+    )
+    if engine.fresh:
+        await store.put_entry_vectors(engine.fresh)
+    return engine
 
 
 async def ask(

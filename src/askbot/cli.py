@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shlex
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -12,7 +13,14 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from askbot.answering import Answer, AnswerEngine, ListedEntry, ask, list_entries
+from askbot.answering import (
+    Answer,
+    ListedEntry,
+    ask,
+    list_entries,
+    load_engine,
+    no_match_message,
+)
 from askbot.bootstrap import cli_actor, open_store
 from askbot.citations import CitedQuote, bibtex, cited_quotes, csl_json, quote_report, sources_of
 from askbot.config import ConfigError, Settings, load_settings
@@ -73,13 +81,25 @@ def _print_json(data: Any) -> None:
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
-        engine = AnswerEngine.from_fact_base(await store.load_fact_base())
+        engine = await load_engine(store)
         answer: Answer = await ask(engine, store, args.question, record=not args.no_record)
     if args.json:
         sys.stdout.write(answer.model_dump_json() + "\n")
     else:
-        print(answer.message)
+        print(readable(answer))
     return EXIT_OK
+
+
+def readable(answer: Answer) -> str:
+    """The terminal's reply: which entry's question is answered, or the ways forward as commands."""
+    if answer.status == "answered":
+        top = answer.matches[0]
+        heading = f"Answering: {top.question} [{top.id}, confidence {top.confidence:.2f}]"
+        return f"{heading}\n\n{answer.message}"
+    if answer.status == "no_match" and answer.suggestions:
+        ways = [f"  askbot ask {shlex.quote(s.question)}   # {s.id}" for s in answer.suggestions]
+        return "\n".join([no_match_message([]), "", "Close entries:", *ways])
+    return answer.message
 
 
 # --- facts ---------------------------------------------------------------------------------------

@@ -63,15 +63,21 @@ class Prediction:
 
 @dataclass
 class Figures:
-    """Rates in percent; false declines as a count."""
+    """Rates in percent; false declines and wrong answers as counts."""
 
     top1: float
     no_match: float
     hypothetical: float
     recent: float
     false_declines: int
+    wrong: int  # answered, but with an entry that does not answer it (or when nothing does)
+    asked: int  # every question in the set
     counts: dict[str, int]
     failures: list[tuple[LabelledQuestion, Prediction]] = field(default_factory=list)
+
+    @property
+    def wrong_rate(self) -> float:
+        return _rate(self.wrong, self.asked)
 
 
 def _rate(hits: int, total: int) -> float:
@@ -87,10 +93,15 @@ def evaluate(
         "hypothetical": [0, 0],
         "recent-events": [0, 0],
     }
-    false_declines = 0
+    false_declines = wrong = asked = 0
     failures = []
     for question in questions:
         got = predict(question.q)
+        asked += 1
+        wrong += got.status == "answered" and got.entry_id not in {
+            question.expect,
+            *question.also_ok,
+        }
         if question.answerable:
             kind = "answerable"
             ok = got.status == "answered" and got.entry_id in {question.expect, *question.also_ok}
@@ -110,6 +121,8 @@ def evaluate(
         hypothetical=_rate(*tallies["hypothetical"]),
         recent=_rate(*tallies["recent-events"]),
         false_declines=false_declines,
+        wrong=wrong,
+        asked=asked,
         counts={kind: total for kind, (_, total) in tallies.items()},
         failures=failures,
     )

@@ -1,71 +1,54 @@
 """Matching a member's question to entries: pure, in memory, no I/O.
 
-Three steps, cheapest first:
-
-1. **Normalise**: rapidfuzz's ``default_process`` (case, punctuation); alias variants mapped to one
-   canonical token (Ezhov -> yezhov, Genrikh Yagoda -> yagoda); a word the fact base has never seen
+1. **Normalise**: rapidfuzz's ``default_process`` (case, punctuation); alias variants folded to one
+   canonical token (Ezhov -> yezhov, "locked up" -> arrest); a word the fact base has never seen
    corrected to a close one it has (Yagodda -> yagoda); chatter and function words dropped; the
    rest stemmed (arrested -> arrest).
-2. **Weigh**: an inverted index gives each entry the share of the question's information it covers,
-   each word weighted by its inverse document frequency, so "Kalinin" or "canal" count for far more
-   than "Stalin" or "1937", and a word no entry knows counts against every entry. Question words
-   (who, when, why ...) count a little, so "when was he arrested" and "why was he arrested" differ.
-3. **Compare**: the best candidates' phrasings are compared with the question with rapidfuzz.
-
-The score (0-100) is the covered share of the question, scaled by how well the entry's own
-phrasing fits it. An entry is answered only when the score clears a calibrated threshold with a
-margin over the runner-up; otherwise the best few become suggestions.
+2. **Retrieve** with two well-kept methods and fuse them: BM25 (``bm25s``) over each entry's
+   question, paraphrases, people and tags, and, at a lower weight, its summary and quotes; and
+   sentence embeddings (``askbot.embedding``) of each phrasing, so "novelist" meets "author".
+3. **Judge answerability**: a small logistic model over signals of the best candidates (fused
+   score, its lead, how much of the question's information the entry covers, names the question
+   gives that the entry lacks, question-type agreement, semantic similarity and its lead) gives a
+   confidence 0-1. Its coefficients are data (``answerability.json``), fitted on the development
+   split by ``bench/calibrate.py``; nothing is trained at run time.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-from array import array
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
 
+import bm25s
+import numpy as np
+import numpy.typing as npt
 import snowballstemmer
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process, utils
 
+from askbot.embedding import StoredVectors, Vectors, default_embedder, quantise
 from askbot.models import AliasGroup, Entry
+
+if TYPE_CHECKING:
+    from askbot.embedding import Embedder
 
 MAX_SUGGESTIONS = 3
 MAX_ALSO = 2
-CANDIDATES = 20
-SHORTLIST = 200
-RARE_SHARE = 0.02  # a word in more than this share of entries does not gather candidates
-RARE_FLOOR = 100
+SHORTLIST = 50  # candidates each retriever brings before fusion
+JUDGED = 8  # the fused best whose signals are computed
 MIN_TYPO_LENGTH = 4
 TYPO_LENGTH_SLACK = 2
+TYPO_CUTOFF = 92.0  # rapidfuzz ratio a word must reach to be corrected to a known one
 MAX_QUERY_CHARS = 2000
-
-
-@dataclass(frozen=True)
-class MatchSettings:
-    """Weights and cut-offs, calibrated on the development question set (bench/quality.py)."""
-
-    # The operating point favours honest abstention: a confident answer to a different question
-    # costs a community more than "not in the fact base, did you mean ...".
-    answer_threshold: float = 36.0  # below this, never answer
-    confident_score: float = 100.0  # at or above this, answer even without a margin
-    margin: float = 14.0  # otherwise the winner must lead the runner-up by this much
-    suggest_threshold: float = 20.0  # "did you mean" candidates score at least this
-    summary_weight: float = 0.5  # a word found only in the summary counts this much
-    question_word_weight: float = 1.0  # who/when/why ... count this share of their IDF
-    other_type_factor: float = 0.65  # score kept when no phrasing asks the same kind of question
-    coverage_gate: float = 2.0  # score = 100 * coverage ** gate * fit * type factor
-    # fit = base + the weighted evidence of the best phrasing (the four weights sum to 1)
-    fit_base: float = 0.35
-    precision_weight: float = 0.19
-    phrase_coverage_weight: float = 0.12
-    similarity_weight: float = 0.34
-    typo_cutoff: float = 92.0  # rapidfuzz ratio a typo must reach to be corrected
-
-
-DEFAULT_SETTINGS = MatchSettings()
+MAX_NAMED_MISSING = 2
+CENTROID_CHUNK = 8192
 
 _FUNCTION_WORDS = """
 a about above after again against all am an and any are as at be because been before being below
@@ -89,41 +72,82 @@ understand understanding reply let exactly whats whos give u ur
 """.split()
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which"})
 # The question words that say what kind of answer is wanted ("what" and "which" can ask anything).
-ANSWER_TYPES = frozenset({"who", "when", "where", "why", "how"})
+ANSWER_TYPES = ("who", "when", "where", "why", "how")
 # "tell me about X", "background on X", "X?": with only a person named, the question is who X was.
 _ABOUT_A_PERSON = frozenset({"background", "bio", "biography", "profile", "about"})
 STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(_CHATTER) | _ABOUT_A_PERSON
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+
+_stem = lru_cache(maxsize=65536)(snowballstemmer.stemmer("english").stemWord)
+
+
+class Calibration(BaseModel):
+    """The answerability model and the fusion weight, as fitted by bench/calibrate.py."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    semantic_weight: float  # fused = lexical (0-1, relative to the best) + weight * cosine
+    features: list[str]
+    means: list[float]
+    scales: list[float]
+    coefficients: list[float]
+    intercept: float
+    answer_threshold: float  # confidence at or above which the best entry is answered
+    suggest_threshold: float  # confidence at or above which an entry is offered as "did you mean"
+    fitted_on: str  # what it was fitted on, for the record
+
+
+def default_calibration() -> Calibration:
+    text = (files("askbot") / "answerability.json").read_text(encoding="utf-8")
+    return Calibration.model_validate_json(text)
 
 
 @dataclass(frozen=True)
 class ScoredEntry:
     id: str
     question: str
-    score: float
+    score: float  # fused retrieval score, 0-100
+    confidence: float  # the answerability model's probability that this entry answers, 0-1
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """One entry's raw evidence for one question, before the settings turn it into a score."""
+class Signals:
+    """What the answerability model sees of one candidate for one question."""
 
-    index: int
-    coverage: float  # IDF-weighted share of the question's terms the entry contains
-    precision: float  # IDF-weighted share of the best phrasing's terms the question contains
-    phrase_coverage: float  # IDF-weighted share of the question's terms the best phrasing contains
-    similarity: float  # rapidfuzz token_sort_ratio of question and best phrasing, 0-1
-    same_type: bool  # a phrasing asks the same kind of question (who/when/why ...) or none is asked
+    fused: float
+    lead: float  # over the best other candidate
+    semantic: float  # cosine to the entry's closest phrasing
+    semantic_lead: float
+    lexical: float  # BM25, relative to the best candidate's
+    coverage: float  # IDF-weighted share of the question's words found anywhere in the entry
+    key_coverage: float  # ... in its question, paraphrases, people and tags
+    unknown: float  # IDF-weighted share of the question's words no entry knows
+    named_missing: float  # names and terms (alias groups) the question gives and the entry lacks
+    focus_missing: float  # the weight of the rarest known word of the question the entry lacks
+    phrase_precision: float  # IDF-weighted share of the closest phrasing's words in the question
+    phrase_recall: float  # IDF-weighted share of the question's words in that phrasing
+    similarity: float  # rapidfuzz token_sort_ratio of the question's words and the closest phrasing
+    same_type: float  # 1 if a phrasing asks the same kind of question (who/when/why ...)
+
+    def vector(self, names: Sequence[str]) -> list[float]:
+        return [float(getattr(self, name)) for name in names]
+
+
+@dataclass(frozen=True)
+class Judged:
+    entry: ScoredEntry
+    signals: Signals
 
 
 @dataclass
 class MatchResult:
-    """The best entry if it is clearly good enough, else suggestions only."""
+    """The best entry if it is confidently the answer, else suggestions only."""
 
     best: ScoredEntry | None
     also: list[ScoredEntry] = field(default_factory=list)
     near: list[ScoredEntry] = field(default_factory=list)
-
-
-_stem = lru_cache(maxsize=65536)(snowballstemmer.stemmer("english").stemWord)
+    judged: list[Judged] = field(default_factory=list)  # for calibration and diagnostics
 
 
 class Normaliser:
@@ -133,10 +157,15 @@ class Normaliser:
         self.phrases: dict[str, str] = {}
         self.longest_from: dict[str, int] = {}  # first word of a multi-word alias -> its most words
         self.people: set[str] = set()  # canonical tokens of people
+        self.named: set[str] = set()  # canonical tokens of every group except synonym terms
+        self.display: dict[str, str] = {}  # canonical token -> the name as written
         for group in aliases:
             canonical = "_".join(utils.default_process(group.canonical).split())
+            self.display[canonical] = group.canonical
             if group.kind == "person":
                 self.people.add(canonical)
+            if group.kind != "term":
+                self.named.add(canonical)
             for name in (group.canonical, *group.variants):
                 words = utils.default_process(name).split()
                 if words:
@@ -148,18 +177,23 @@ class Normaliser:
 
     def words(self, text: str) -> list[str]:
         """All words, aliases folded, nothing dropped."""
+        return [word for _, word in self.aligned(text)]
+
+    def aligned(self, text: str, correct: Callable[[str], str] = str) -> list[tuple[str, str]]:
+        """(the words as written, the token they fold to): aliases folded, typos corrected."""
         raw = utils.default_process(text).split()
-        out: list[str] = []
+        out: list[tuple[str, str]] = []
         i = 0
         while i < len(raw):
             for n in range(min(self.longest_from.get(raw[i], 1), len(raw) - i), 0, -1):
-                canonical = self.phrases.get(" ".join(raw[i : i + n]) if n > 1 else raw[i])
+                written = " ".join(raw[i : i + n]) if n > 1 else raw[i]
+                canonical = self.phrases.get(written)
                 if canonical:
-                    out.append(canonical)
+                    out.append((written, canonical))
                     i += n
                     break
             else:
-                out.append(raw[i])
+                out.append((raw[i], correct(raw[i])))
                 i += 1
         return out
 
@@ -175,68 +209,108 @@ def terms(words: Iterable[str]) -> list[str]:
     return out
 
 
-def _contains(postings: Sequence[int], index: int) -> bool:
-    """Membership in a sorted postings array, by bisection."""
-    at = bisect_left(postings, index)
-    return at < len(postings) and postings[at] == index
+def _type_mask(tokens: Iterable[str]) -> int:
+    found = set(tokens)
+    return sum(1 << i for i, kind in enumerate(ANSWER_TYPES) if kind in found)
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    index = bm25s.BM25()
+    index.index(corpus, show_progress=False)
+    return index
 
 
 class Matcher:
-    """An index over entries' questions, paraphrases, people, tags and summaries.
+    """BM25 and embedding indexes over entries, and the answerability model that judges them.
 
-    It keeps ids, questions and the index, not the entries: a large fact base can be streamed in.
+    It keeps ids, questions, the indexes and each entry as compressed JSON, not the entries
+    themselves: a large fact base can be streamed in. Phrasing vectors already computed for an
+    entry's revision (``stored``) are reused; the rest are embedded and left in ``fresh`` for the
+    caller to keep.
     """
 
     def __init__(
         self,
         entries: Iterable[Entry],
         aliases: Sequence[AliasGroup],
-        settings: MatchSettings = DEFAULT_SETTINGS,
+        stored: Mapping[str, StoredVectors] | None = None,
+        *,
+        calibration: Calibration | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
-        self.settings = settings
+        self.calibration = calibration or default_calibration()
+        self.embedder = embedder or default_embedder()
         self.normaliser = Normaliser(aliases)
+        stored = stored or {}
         self.ids: list[str] = []
         self.questions: list[str] = []
         self.phrasings: list[tuple[str, ...]] = []  # each phrasing as its terms, space-joined
-        self.key_postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
-        self.summary_postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        self.fresh: list[StoredVectors] = []
+        self._packed: list[bytes] = []
+        type_masks: list[int] = []
+        key_docs: list[list[str]] = []
+        body_docs: list[list[str]] = []
+        document_frequency: Counter[str] = Counter()
         known_words: set[str] = set()
-        for index, entry in enumerate(entries):
+        blocks: list[StoredVectors] = []
+        for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
+            self._packed.append(zlib.compress(entry.model_dump_json().encode(), 1))
+            texts = (entry.question, *entry.also_asked)
             phrasings = []
-            key: set[str] = set()
-            for text in (entry.question, *entry.also_asked):
+            key: list[str] = []
+            for text in (*texts, *entry.people, *entry.tags):
                 words = self.normaliser.words(text)
                 known_words.update(words)
-                phrasing = terms(words)
-                phrasings.append(" ".join(phrasing))
-                key.update(phrasing)
+                key += terms(words)
+                if len(phrasings) < len(texts):
+                    phrasings.append(" ".join(terms(words)))
+            body: list[str] = []
+            for text in (entry.summary, *(c.quote for c in entry.all_citations())):
+                words = self.normaliser.words(text)
+                known_words.update(words)
+                body += terms(words)
             self.phrasings.append(tuple(phrasings))
-            for text in (*entry.people, *entry.tags):
-                words = self.normaliser.words(text)
-                known_words.update(words)
-                key.update(terms(words))
-            summary_words = self.normaliser.words(entry.summary)
-            known_words.update(summary_words)
-            for token in key:
-                self.key_postings[token].append(index)
-            for token in set(terms(summary_words)) - key:
-                self.summary_postings[token].append(index)
-        # Lookups must not grow the index.
-        self.key_postings.default_factory = self.summary_postings.default_factory = None
-        count = max(len(self.ids), 1)
-        self.idf = {
-            token: math.log(1 + count / self._df(token))
-            for token in self.key_postings.keys() | self.summary_postings.keys()
-        }
-        self.unknown_weight = math.log(1 + count)
-        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+            type_masks.append(_type_mask(" ".join(phrasings).split()))
+            key_docs.append(key)
+            body_docs.append(body)
+            document_frequency.update(set(key) | set(body))
+            blocks.append(self._vectors_for(entry, texts, stored.get(entry.id)))
+        count = len(self.ids)
+        self.idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
+        self.unknown_weight = math.log(1 + max(count, 1))
+        self._key = _bm25(key_docs)
+        self._body = _bm25(body_docs)
+        self._type_masks = np.array(type_masks, dtype=np.int8)
+        self._rows_from = np.cumsum([0] + [len(b.rows) for b in blocks])
+        self._rows, self._row_scales, self._centroids = _pack_vectors(
+            blocks, self._rows_from, self.embedder.dimensions
+        )
+        self._buckets: dict[tuple[str, int], list[str]] = {}
         for word in known_words | {p for p in self.normaliser.phrases if " " not in p}:
             if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
-                self._buckets[(word[0], len(word))].append(word)
+                self._buckets.setdefault((word[0], len(word)), []).append(word)
         self._known_words = frozenset(known_words)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def _vectors_for(
+        self, entry: Entry, texts: tuple[str, ...], stored: StoredVectors | None
+    ) -> StoredVectors:
+        if (
+            stored is not None
+            and stored.revision == entry.revision
+            and stored.model_id == self.embedder.model_id
+            and stored.rows.shape == (len(texts), self.embedder.dimensions)
+        ):
+            return stored
+        rows, scales = quantise(self.embedder.encode(list(texts)))
+        fresh = StoredVectors(entry.id, entry.revision, self.embedder.model_id, rows, scales)
+        self.fresh.append(fresh)
+        return fresh
+
+    def entry(self, index: int) -> Entry:
+        return Entry.model_validate_json(zlib.decompress(self._packed[index]))
 
     # --- query side ------------------------------------------------------------------------------
 
@@ -252,110 +326,183 @@ class Matcher:
         best: tuple[str, float] | None = None
         for length in range(len(word) - TYPO_LENGTH_SLACK, len(word) + TYPO_LENGTH_SLACK + 1):
             bucket = self._buckets.get((word[0], length), ())
-            hit = process.extractOne(
-                word, bucket, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff
-            )
+            hit = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             if hit is not None and (best is None or hit[1] > best[1]):
                 best = (hit[0], hit[1])
         if best is None:
             return word
         return self.normaliser.phrases.get(best[0], best[0])
 
+    def query_words(self, question: str) -> list[str]:
+        """The question's words, aliases folded and typos corrected."""
+        return [self._correct(w) for w in self.normaliser.words(question[:MAX_QUERY_CHARS])]
+
     def query_terms(self, question: str) -> list[str]:
-        words = [self._correct(w) for w in self.normaliser.words(question[:MAX_QUERY_CHARS])]
+        return self._meaningful(self.query_words(question))
+
+    def _meaningful(self, words: Sequence[str]) -> list[str]:
         found = terms(words)
         if found and set(found) <= self.normaliser.people:
             found.append("who")  # "yagoda?", "tell me about Iagoda": who was he?
         return found
 
     def weight(self, token: str) -> float:
-        weight = self.idf.get(token, self.unknown_weight)
-        return weight * self.settings.question_word_weight if token in QUESTION_WORDS else weight
+        return self.idf.get(token, self.unknown_weight)
 
-    def _df(self, token: str) -> int:
-        return len(self.key_postings.get(token, ())) + len(self.summary_postings.get(token, ()))
-
-    # --- candidates and scores -------------------------------------------------------------------
-
-    def candidates(self, question: str) -> list[Candidate]:
-        """The entries that share the question's rarest words, with their raw evidence."""
-        query = self.query_terms(question)
-        wanted = set(query)
-        if not wanted - QUESTION_WORDS or not self.ids:
-            return []
-        total = sum(self.weight(t) for t in wanted)
-        by_rarity = sorted(wanted, key=self._df)
-        rare_limit = max(RARE_FLOOR, int(RARE_SHARE * len(self.ids)))
-        gathering = [t for t in by_rarity if self._df(t) <= rare_limit] or by_rarity[:1]
-        covered: dict[int, float] = defaultdict(float)
-        for token in gathering:
-            for index in self.key_postings.get(token, ()):
-                covered[index] += self.weight(token)
-            for index in self.summary_postings.get(token, ()):
-                covered[index] += self.weight(token) * self.settings.summary_weight
-        shortlist = sorted(covered.items(), key=lambda item: -item[1])[:SHORTLIST]
-        for token in by_rarity[len(gathering) :]:
-            shortlist = [(i, cover + self._presence(token, i)) for i, cover in shortlist]
-        shortlist = sorted(shortlist, key=lambda item: -item[1])[:CANDIDATES]
-        query_text = " ".join(query)
-        return [self._evidence(i, cover / total, wanted, query_text) for i, cover in shortlist]
-
-    def _presence(self, token: str, index: int) -> float:
-        """What a common word adds to one entry's coverage (found by bisection, not by scanning)."""
-        if _contains(self.key_postings.get(token, ()), index):
-            return self.weight(token)
-        if _contains(self.summary_postings.get(token, ()), index):
-            return self.weight(token) * self.settings.summary_weight
-        return 0.0
-
-    def _evidence(
-        self, index: int, coverage: float, wanted: set[str], query_text: str
-    ) -> Candidate:
-        precision = phrase_coverage = similarity = 0.0
-        total = sum(self.weight(t) for t in wanted)
-        asked = wanted & ANSWER_TYPES
-        same_type = not asked
-        for phrasing in self.phrasings[index]:
-            tokens = set(phrasing.split())
-            same_type = same_type or bool(tokens & asked)
-            if tokens:
-                shared = sum(self.weight(t) for t in tokens & wanted)
-                precision = max(precision, shared / sum(self.weight(t) for t in tokens))
-                phrase_coverage = max(phrase_coverage, shared / total)
-            similarity = max(similarity, fuzz.token_sort_ratio(query_text, phrasing) / 100)
-        return Candidate(index, coverage, precision, phrase_coverage, similarity, same_type)
-
-    def score(self, candidate: Candidate) -> float:
-        s = self.settings
-        fit = (
-            s.fit_base
-            + s.precision_weight * candidate.precision
-            + s.phrase_coverage_weight * candidate.phrase_coverage
-            + s.similarity_weight * candidate.similarity
+    def embedding_text(self, question: str) -> str:
+        """What the embedder reads of a question: its own words (as entries' phrasings are
+        embedded), with a variant spelling of a name written as the entry would write it."""
+        return " ".join(
+            self.normaliser.display[w] if w in self.normaliser.named else raw
+            for raw, w in self.normaliser.aligned(question[:MAX_QUERY_CHARS], self._correct)
         )
-        kind = 1.0 if candidate.same_type else s.other_type_factor
-        return 100 * candidate.coverage**s.coverage_gate * fit * kind
+
+    # --- candidates and signals ------------------------------------------------------------------
 
     def match(self, question: str) -> MatchResult:
-        scored = sorted(
-            (
-                ScoredEntry(self.ids[c.index], self.questions[c.index], self.score(c))
-                for c in self.candidates(question)
-            ),
-            key=lambda s: -s.score,
-        )
-        return self.decide(scored)
+        return self.decide(self.candidates(question))
 
-    def decide(self, scored: list[ScoredEntry]) -> MatchResult:
-        """Answer only a clear winner; otherwise offer the close ones as suggestions."""
-        s = self.settings
-        if not scored:
-            return MatchResult(best=None)
-        best = scored[0]
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
-        clear = best.score >= s.confident_score or best.score - runner_up >= s.margin
-        if best.score >= s.answer_threshold and clear:
-            also = [x for x in scored[1 : 1 + MAX_ALSO] if x.score >= s.answer_threshold]
-            return MatchResult(best=best, also=also)
-        near = [x for x in scored if x.score >= s.suggest_threshold][:MAX_SUGGESTIONS]
-        return MatchResult(best=None, near=near)
+    def candidates(self, question: str) -> list[Judged]:
+        """The best few entries for a question, judged; none for a question with no content."""
+        words = self.query_words(question)
+        query = self._meaningful(words)
+        if not set(query) - QUESTION_WORDS or not self.ids:
+            return []
+        return self.judge(query, self.embedder.encode([self.embedding_text(question)])[0])
+
+    def judge(self, query: list[str], vector: Vectors) -> list[Judged]:
+        """The best few candidates by fused score, each with its signals and confidence."""
+        s = self.calibration
+        lexical = self._key.get_scores(query) + 0.5 * self._body.get_scores(query)
+        centroid = self._centroids @ vector
+        shortlist = np.union1d(_top(lexical, SHORTLIST), _top(centroid, SHORTLIST))
+        semantic = self._semantic(shortlist, vector)
+        top_lexical = float(lexical[shortlist].max()) or 1.0
+        fused = lexical[shortlist] / top_lexical + s.semantic_weight * semantic
+        order = np.argsort(-fused, kind="stable")[:JUDGED]
+        chosen = shortlist[order]
+        wanted = list(dict.fromkeys(query))
+        total = sum(self.weight(t) for t in wanted)
+        unknown = sum(self.weight(t) for t in wanted if t not in self.idf) / total
+        in_key = {t: _postings(self._key, t) for t in wanted}
+        in_body = {t: _postings(self._body, t) for t in wanted}
+        asked = _type_mask(wanted)
+        query_text = " ".join(query)
+        out = []
+        for rank, index in enumerate(chosen):
+            others = np.delete(order, rank)
+            fused_here = float(fused[order[rank]])
+            semantic_here = float(semantic[order[rank]])
+            key_hits = [t for t in wanted if _contains(in_key[t], index)]
+            any_hits = set(key_hits) | {t for t in wanted if _contains(in_body[t], index)}
+            named = [t for t in wanted if t in self.normaliser.named and t not in any_hits]
+            missing = [self.idf[t] for t in wanted if t in self.idf and t not in any_hits]
+            precision, recall = self._phrase_fit(index, wanted, total)
+            similarity = max(
+                fuzz.token_sort_ratio(query_text, phrasing) for phrasing in self.phrasings[index]
+            )
+            signals = Signals(
+                fused=fused_here,
+                lead=fused_here - float(fused[others].max()) if len(others) else fused_here,
+                semantic=semantic_here,
+                semantic_lead=semantic_here - float(semantic[others].max())
+                if len(others)
+                else semantic_here,
+                lexical=float(lexical[index]) / top_lexical,
+                coverage=sum(self.weight(t) for t in any_hits) / total,
+                key_coverage=sum(self.weight(t) for t in key_hits) / total,
+                unknown=unknown,
+                named_missing=float(min(len(named), MAX_NAMED_MISSING)),
+                focus_missing=max(missing, default=0.0) / self.unknown_weight,
+                phrase_precision=precision,
+                phrase_recall=recall,
+                similarity=similarity / 100,
+                same_type=float(not asked or bool(asked & int(self._type_masks[index]))),
+            )
+            scored = ScoredEntry(
+                self.ids[index],
+                self.questions[index],
+                round(100 * fused_here / (1 + s.semantic_weight), 1),
+                self.confidence(signals),
+            )
+            out.append(Judged(scored, signals))
+        return sorted(out, key=lambda j: -j.entry.confidence)
+
+    def _phrase_fit(self, index: int, wanted: list[str], total: float) -> tuple[float, float]:
+        """How closely the entry's best-fitting phrasing asks what the question asks."""
+        best = (0.0, 0.0)
+        asked = set(wanted)
+        for phrasing in self.phrasings[index]:
+            tokens = set(phrasing.split())
+            if tokens:
+                shared = sum(self.weight(t) for t in tokens & asked)
+                fit = (shared / sum(self.weight(t) for t in tokens), shared / total)
+                best = max(best, fit, key=lambda pair: pair[0] + pair[1])
+        return best
+
+    def _semantic(self, shortlist: npt.NDArray[np.intp], vector: Vectors) -> Vectors:
+        """Each shortlisted entry's cosine to its closest phrasing."""
+        starts, ends = self._rows_from[shortlist], self._rows_from[shortlist + 1]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        sims = (self._rows[rows].astype(np.float32) @ vector) * self._row_scales[rows]
+        return np.maximum.reduceat(sims, np.cumsum(ends - starts) - (ends - starts))
+
+    def confidence(self, signals: Signals) -> float:
+        s = self.calibration
+        z = s.intercept + sum(
+            c * (x - m) / sc
+            for c, x, m, sc in zip(
+                s.coefficients, signals.vector(s.features), s.means, s.scales, strict=True
+            )
+        )
+        return round(1 / (1 + math.exp(-z)), 4)
+
+    def decide(self, judged: list[Judged]) -> MatchResult:
+        """Answer only a confident best; otherwise offer the plausible ones as suggestions."""
+        s = self.calibration
+        ranked = [j.entry for j in judged]
+        if ranked and ranked[0].confidence >= s.answer_threshold:
+            also = [x for x in ranked[1 : 1 + MAX_ALSO] if x.confidence >= s.answer_threshold]
+            return MatchResult(best=ranked[0], also=also, judged=judged)
+        near = [x for x in ranked if x.confidence >= s.suggest_threshold][:MAX_SUGGESTIONS]
+        return MatchResult(best=None, near=near, judged=judged)
+
+
+def _top(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
+    if len(scores) <= k:
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k)[:k]
+
+
+def _postings(index: bm25s.BM25, token: str) -> npt.NDArray[np.int32]:
+    """The sorted entry indices whose text in this index holds the token."""
+    column = index.vocab_dict.get(token)
+    indptr = index.scores["indptr"]
+    if column is None or column + 1 >= len(indptr):
+        return np.zeros(0, dtype=np.int32)
+    return index.scores["indices"][indptr[column] : indptr[column + 1]]
+
+
+def _contains(postings: npt.NDArray[np.int32], index: int) -> bool:
+    at = int(np.searchsorted(postings, index))
+    return at < len(postings) and int(postings[at]) == index
+
+
+def _pack_vectors(
+    blocks: list[StoredVectors], rows_from: npt.NDArray[np.intp], dimensions: int
+) -> tuple[npt.NDArray[np.int8], Vectors, Vectors]:
+    """All phrasing rows in one int8 matrix with their scales, and a unit float32 centroid per
+    entry for the semantic shortlist (computed in chunks, never a float32 copy of every row)."""
+    rows = np.zeros((0, dimensions), np.int8)
+    scales = np.zeros(0, np.float32)
+    if blocks:
+        rows = np.concatenate([b.rows for b in blocks])
+        scales = np.concatenate([b.scales for b in blocks])
+    centroids = np.zeros((len(blocks), dimensions), np.float32)
+    for first in range(0, len(blocks), CENTROID_CHUNK):
+        last = min(first + CENTROID_CHUNK, len(blocks))
+        a, b = rows_from[first], rows_from[last]
+        chunk = rows[a:b].astype(np.float32) * scales[a:b, None]
+        centroids[first:last] = np.add.reduceat(chunk, rows_from[first:last] - a)
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+    return rows, scales, centroids

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import numpy as np
 
+from askbot.embedding import StoredVectors
 from askbot.models import AliasGroup, Citation, Entry, FactBase, Position, Source
 from askbot.paragraphs import split_paragraphs
 
@@ -164,6 +166,17 @@ MIGRATIONS: Sequence[Migration] = (
     );
     """,
     _add_search_index,
+    # 4: each entry's phrasing vectors, computed once per revision and embedding model
+    """
+    CREATE TABLE entry_vectors (
+        entry_id TEXT PRIMARY KEY COLLATE NOCASE REFERENCES entries(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        model_id TEXT NOT NULL,
+        dimensions INTEGER NOT NULL CHECK (dimensions > 0),
+        rows BLOB NOT NULL,
+        scales BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -565,6 +578,51 @@ class Store:
                 (marker, marker, match, limit, offset),
             )
         return int(total_rows[0][0]), [dict(row) for row in rows]
+
+    async def entry_vectors(self) -> dict[str, StoredVectors]:
+        """The phrasing vectors kept for entries; a row that does not decode is left out (and
+        so embedded again)."""
+        async with self._reading() as db:
+            rows = await db.execute_fetchall("SELECT * FROM entry_vectors")
+        out = {}
+        for row in rows:
+            dimensions = int(row["dimensions"])
+            quantised = np.frombuffer(row["rows"], dtype=np.int8)
+            scales = np.frombuffer(row["scales"], dtype=np.float32)
+            if quantised.size != scales.size * dimensions:
+                log.warning(
+                    "entry %s: stored vectors do not decode; embedding again", row["entry_id"]
+                )
+                continue
+            out[row["entry_id"]] = StoredVectors(
+                row["entry_id"],
+                int(row["revision"]),
+                row["model_id"],
+                quantised.reshape(scales.size, dimensions),
+                scales,
+            )
+        return out
+
+    async def put_entry_vectors(self, vectors: Sequence[StoredVectors]) -> None:
+        """Keep freshly computed vectors (replacing an older revision's or model's)."""
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT OR REPLACE INTO entry_vectors"
+                " (entry_id, revision, model_id, dimensions, rows, scales)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?)",
+                [
+                    (
+                        v.entry_id,
+                        v.revision,
+                        v.model_id,
+                        v.rows.shape[1],
+                        v.rows.tobytes(),
+                        v.scales.astype(np.float32).tobytes(),
+                        v.entry_id,
+                    )
+                    for v in vectors
+                ],
+            )
 
     async def record_unanswered(self, normalised: str, example: str) -> None:
         async with self.transaction() as db:

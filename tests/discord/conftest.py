@@ -2,7 +2,7 @@
 
     async def test_something(running_bot):
         fake, bot = await running_bot(make_bot)      # make_bot() -> commands.Bot | discord.Client
-        record = await fake.slash("ask", {"question": "Why was Yagoda arrested?"})
+        record = await fake.slash("ask", {"question": "Why did Stalin have Yagoda arrested?"})
 
 At teardown the bot is closed, its ``start()`` task awaited, the stand-in stopped and the patched
 discord.py attributes restored; the test then fails on an unclosed aiohttp session/connector, an

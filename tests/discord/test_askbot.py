@@ -24,7 +24,7 @@ from askbot.discord.bot import AskBot, run, sync_commands
 from askbot.models import Entry, Position
 from askbot.store import Actor
 
-QUESTION = "Why was Yagoda arrested?"
+QUESTION = "Why did Stalin have Yagoda arrested?"
 
 
 def make_bot(tmp_path: Path, **overrides: Any) -> AskBot:
@@ -100,7 +100,9 @@ async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
     wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral and "moderators" in wrong.content
     queue = await bot.store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [("why was yagoda arrested", 1)]
+    assert [(row["normalised"], row["count"]) for row in queue] == [
+        ("why did stalin have yagoda arrested", 1)
+    ]
 
 
 async def test_cite_autocomplete_is_fuzzy_and_capped(bot_and_fake) -> None:
@@ -119,7 +121,8 @@ async def test_cite_autocomplete_is_fuzzy_and_capped(bot_and_fake) -> None:
 async def test_message_context_menu_asks_the_message_text(bot_and_fake) -> None:
     fake, _ = bot_and_fake
     record = await fake.context_menu(
-        "Ask askbot", target_message={"content": "why did they arrest yagoda, anyone know?"}
+        "Ask askbot",
+        target_message={"content": "why did stalin have yagoda arrested, anyone know?"},
     )
     assert record.embeds[0]["title"] == "Why was Yagoda arrested, according to Victor Serge?"
     empty = await fake.context_menu("Ask askbot", target_message={"content": "   "})
@@ -138,7 +141,9 @@ async def test_cooldown_refuses_privately_and_says_when(running_bot, tmp_path: P
 
 async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    record = await fake.slash("ask", {"question": "@everyone why was yagoda arrested <@&1>"})
+    record = await fake.slash(
+        "ask", {"question": "@everyone why did stalin have yagoda arrested <@&1>"}
+    )
     assert record.data["allowed_mentions"] == {"parse": []}
     assert bot.allowed_mentions is not None and bot.allowed_mentions.to_dict() == {"parse": []}
     author = record.embeds[0]["author"]["name"]
@@ -146,7 +151,7 @@ async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     # the question read back from the escaped embed is the member's own text
     wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral
-    assert (await bot.store.unanswered())[0]["normalised"] == "why was yagoda arrested"
+    assert (await bot.store.unanswered())[0]["normalised"] == "why did stalin have yagoda arrested"
 
 
 async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> None:

@@ -223,7 +223,7 @@ async def test_history_and_revert(bot_and_fake) -> None:
 async def test_unanswered_becomes_a_prefilled_entry_form_and_stats_count(bot_and_fake) -> None:
     fake, _ = bot_and_fake
     await fake.slash("ask", {"question": "When was Yezhov arrested?"})
-    await fake.slash("ask", {"question": "Why was Yagoda arrested?"})
+    await fake.slash("ask", {"question": "Why did Stalin have Yagoda arrested?"})
     listing = await fake.slash("unanswered", {}, **mod(fake))
     assert (
         "1x" in listing.embeds[0]["description"]
@@ -265,7 +265,7 @@ async def test_alias_is_used_by_ask_at_once(bot_and_fake) -> None:
         "fact alias", {"canonical": "Yagoda", "variant": "Yagodowski"}, **mod(fake)
     )
     assert "now reads as 'Yagoda'" in done.content
-    answer = await fake.slash("ask", {"question": "why was yagodowski arrested"})
+    answer = await fake.slash("ask", {"question": "why did stalin have yagodowski arrested"})
     assert answer.custom_ids[0] == "askbot:sources:yagoda-arrest-why"
     refused = await fake.slash(
         "fact alias", {"canonical": "Yezhov", "variant": "Yagodowski"}, **mod(fake)

@@ -147,12 +147,12 @@ async def test_slash_replies_with_an_embed(running_bot) -> None:
     fake, bot = await running_bot(make_bot)
     assert not bot.is_ready()  # no waiting for on_ready's 2 s delay
 
-    record = await fake.slash("echo", {"text": "Why was Yagoda arrested?"})
+    record = await fake.slash("echo", {"text": "Why did Stalin have Yagoda arrested?"})
 
     assert record.callback_type == 4
     assert record.content == ""
     assert record.embeds[0]["title"] == "Echo"
-    assert record.embeds[0]["description"] == "Why was Yagoda arrested?"
+    assert record.embeds[0]["description"] == "Why did Stalin have Yagoda arrested?"
     assert record.embeds[0]["footer"]["text"] == f"asked by {fake.user_id} in {fake.guild_id}"
     assert record.data["allowed_mentions"] == {"parse": []}
     assert not record.ephemeral

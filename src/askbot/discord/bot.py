@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from askbot.answering import AnswerEngine
+from askbot.answering import AnswerEngine, load_engine
 from askbot.bootstrap import open_store
 from askbot.config import Settings
 from askbot.curation import prune_answered
@@ -64,7 +64,7 @@ class AskBot(commands.Bot):
     async def refresh_engine(self) -> None:
         """Rebuild the matcher from the store: after any change, without a restart."""
         async with self._engine_lock:
-            self.engine = AnswerEngine.from_fact_base(await self.store.load_fact_base())
+            self.engine = await load_engine(self.store)
 
     async def after_change(self) -> None:
         """After a curation change: /ask sees it at once, and questions it now answers leave the queue."""

@@ -143,7 +143,7 @@ HELP_TEXT = (
     "guess or invent a citation."
 )
 HOW_TO_ASK = (
-    "• Ask one thing at a time: *Why was Yagoda arrested?*\n"
+    "• Ask one thing at a time: *Why did Stalin have Yagoda arrested?*\n"
     "• Names in any spelling work: Yezhov, Ezhov, Jeschow.\n"
     "• Right-click a message → Apps → **Ask askbot** to ask about it.\n"
     "• `/cite entry:` shows an entry's full citations; `/sources` lists the documents."
@@ -164,7 +164,7 @@ class AskCog(commands.Cog):
     @app_commands.command(
         name="ask", description="Ask a history question; I answer from sourced entries"
     )
-    @app_commands.describe(question="Your question, e.g. Why was Yagoda arrested?")
+    @app_commands.describe(question="Your question, e.g. Why did Stalin have Yagoda arrested?")
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]

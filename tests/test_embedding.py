@@ -1,0 +1,70 @@
+"""The packaged embedding model, and entry vectors kept per revision in the database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from askbot.answering import load_engine
+from askbot.curation import apply_import, edit_entry, plan_import
+from askbot.embedding import MODEL_DIR, Embedder, EmbeddingModelInvalid, default_embedder
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+from askbot.store import Actor, Store
+
+LIVE_ENTRIES = sum(1 for e in load_fact_base(bundled_facts_dir()).entries if not e.retired)
+
+
+async def filled(store: Store) -> Store:
+    plan = plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir()))
+    await apply_import(store, plan, Actor(name="askbot"))
+    return store
+
+
+def test_paraphrases_are_closer_than_unrelated_questions() -> None:
+    embedder = default_embedder()
+    jailed, imprisoned, canal = embedder.encode(
+        ["why was yagoda jailed", "why was yagoda imprisoned", "who dug the white sea canal"]
+    )
+    assert np.isclose(np.linalg.norm(jailed), 1.0, atol=1e-5)
+    assert float(jailed @ imprisoned) > float(jailed @ canal) + 0.2
+
+
+def test_a_model_file_that_does_not_match_its_checksum_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    config = copy / "config.json"
+    config.write_text(config.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    with pytest.raises(EmbeddingModelInvalid, match=r"config\.json: checksum"):
+        Embedder(copy)
+
+
+async def test_vectors_are_computed_once_per_revision(store: Store) -> None:
+    await filled(store)
+    first = await load_engine(store)
+    assert len(first.fresh) == LIVE_ENTRIES, "a new database embeds every live entry once"
+    assert len(await store.entry_vectors()) == LIVE_ENTRIES
+    again = await load_engine(store)
+    assert again.fresh == [], "an unchanged entry is never embedded again on start"
+
+    entry = await store.entry("who-was-yezhov")
+    assert entry is not None
+    edited = entry.model_copy(update={"also_asked": [*entry.also_asked, "who was the dwarf?"]})
+    await edit_entry(store, edited, entry.revision, Actor(name="Alice"), reason="a phrasing")
+    after_edit = await load_engine(store)
+    assert [(v.entry_id, v.revision) for v in after_edit.fresh] == [("who-was-yezhov", 2)]
+    stored = (await store.entry_vectors())["who-was-yezhov"]
+    assert stored.revision == 2 and stored.rows.shape[0] == len(edited.also_asked) + 1
+
+
+async def test_a_changed_model_id_embeds_every_entry_again(store: Store) -> None:
+    await filled(store)
+    await load_engine(store)
+    async with store.transaction() as db:
+        await db.execute("UPDATE entry_vectors SET model_id = 'an-older-model@000000000000'")
+    engine = await load_engine(store)
+    assert len(engine.fresh) == LIVE_ENTRIES
+    model_ids = {v.model_id for v in (await store.entry_vectors()).values()}
+    assert model_ids == {default_embedder().model_id}

@@ -6,9 +6,18 @@ from datetime import date
 
 import pytest
 
-from askbot.rules import HYPOTHETICAL, RECENT, check_rules
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+from askbot.rules import (
+    HYPOTHETICAL,
+    RECENT,
+    RECENT_YEARS,
+    check_rules,
+    is_hypothetical,
+    mentions_recent_events,
+)
 
 TODAY = date(2026, 11, 21)
+ADVERSARIAL_LENGTH = 5_000
 
 
 @pytest.mark.parametrize(
@@ -34,6 +43,67 @@ def test_hypotheticals_are_declined(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        # forum shorthand, in any case
+        "WI: Rykov escapes to Paris in 1937",
+        "wi - the Red Army marches on the Kremlin in 1937",
+        "AH: Zinoviev is acquitted",
+        "ah – Kamenev keeps his post",
+        "ATL: the Seventeenth Congress elects Kirov",
+        "[WI] Molotov resigns in 1936",
+        "AH Lenin lives to 1940",
+        "Alt-history: Rykov leads the party after 1929",
+        "alternate timeline where the NKVD revolts, who wins?",
+        "In another timeline Yezhov never rises. Does the terror still come?",
+        "Is there a scenario where Kamenev survives the purge?",
+        # premises opening a clause
+        "Imagine Bukharin takes over in 1930",
+        "Suppose the plenum votes Stalin out.",
+        "Assume Yezhov refuses the job, who runs the NKVD?",
+        "Let's say Rykov defects, how does Moscow react?",
+        "lets say yagoda takes poison in 1936",
+        "Say Kirov wins the 1934 vote, what next?",
+        "ok so imagine the army strikes first",
+        "Pretend Trotsky never leaves the USSR.",
+        "Hypothetically, could Rykov have fled?",
+        # counterfactual grammar
+        "How would the Red Army have fared if Tukhachevsky had stayed?",
+        "How would 1941 have gone without the officer purge?",
+        "Had Zinoviev not confessed, would he have lived?",
+        "Had Bukharin fled in 1936, the trial never takes place?",
+        "Would the Soviet economy have been stronger if Rykov had won?",
+        "If Kamenev had held out, what happens at the trial?",
+        "If Lenin died later, would Stalin have risen at all?",
+        "Is it likely that without Yagoda the show trials would never have been staged?",
+        "Could the Great Terror have been averted?",
+        "Could Bukharin have won?",
+        "What would have happened to Zinoviev?",
+        "What happens if Yezhov refuses the order in 1937?",
+        "What would happen if Molotov broke with Stalin in 1937?",
+        "Would the USSR be richer today if Bukharin won the argument in 1928?",
+        "Would Rykov have been spared had he confessed sooner?",
+        "How would the army look in 1941, had Tukhachevsky survived?",
+        "If Stalin knew about the dossier, would he have acted sooner?",
+        "Do you think the officer purge could have been prevented?",
+        "Were Yezhov to refuse, would Stalin find another?",
+        # typos, contractions and capitals
+        "the trials wouldve happened without vyshinsky?",
+        "what would of happened to rykov",
+        "what would’ve happened to Kamenev without the 1936 trial?",
+        "COULD THE ARMY PURGE HAVE BEEN STOPPED?",
+        "WOULD THE TERROR HAVE HAPPENED W/O YEZHOV",
+        "if he'd refused, would Rykov have been shot?",
+    ],
+)
+def test_what_if_shorthand_premises_and_counterfactual_grammar_are_declined(
+    question: str,
+) -> None:
+    assert is_hypothetical(question)
+    assert check_rules(question, TODAY) is HYPOTHETICAL
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "did Stalin know a million people would die?",
         "Did Molotov say they would have to treat Tukhachevsky mercilessly?",
         "did he know the purge would have such consequences?",
@@ -53,6 +123,53 @@ def test_real_history_questions_are_not_declined(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        # "would", "could", "if" and "had" in questions about what actually happened
+        "Did Yezhov realise he would be next?",
+        "Why would the NKVD arrest its own chief?",
+        "Could a party member be expelled in 1936 for one joke?",
+        "What did Trotsky believe would become of the Old Bolsheviks?",
+        "What did Rykov expect would happen at his trial?",
+        "If Yezhov ran the NKVD, why was he removed in 1938?",
+        "Why did Vyshinsky claim the verdicts would be fair?",
+        "Was Bukharin afraid he would be shot?",
+        "How could the Politburo sign so many death lists?",
+        "Had Yezhov visited Butovo?",
+        "Had the purge begun by 1936?",
+        "In 1936, had Yagoda lost Stalin's trust?",
+        "What happened if a prisoner refused to sign?",
+        "Would a prisoner be shot if he withdrew his confession?",
+        "Why was Rykov tried if he had already recanted?",
+        "If I want to read about the trials, what would you recommend?",
+        "Was Zinoviev shot, and if so, when?",
+        "What did Stalin fear would happen if Kirov grew popular?",
+        "If Yezhov thought he would be purged, why did he carry on?",
+        "Could Yagoda have defended himself?",
+        "Might Yagoda have poisoned Gorky?",
+        "Stalin must have known, surely?",
+        "What did Serge imagine about Yagoda in prison?",
+        "Say what you will about Yezhov, was he efficient?",
+        "Assuming Serge is right, why was Yagoda shot?",
+        "Ah, I see. Who was Yezhov?",
+        "Will you tell me who Rykov was?",
+        "Was Kolyma a different world for prisoners?",
+        "Were the purges to blame for 1941, would you say?",
+        # Borderline, kept answerable: "what would X have known/eaten/seen" asks about the
+        # typical experience of people at the time, which did happen, not about an altered past;
+        # no antecedent is changed, so it is a question r/AskHistorians answers.
+        "What would a Moscow factory worker have known about the 1937 trials?",
+        "How would a prisoner have travelled to Kolyma?",
+        "What would have happened to a deserter in 1942?",
+        "What if anything did Rykov say in his last plea?",
+    ],
+)
+def test_would_could_and_if_in_real_history_are_not_declined(question: str) -> None:
+    assert not is_hypothetical(question)
+    assert check_rules(question, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Is the 2022 invasion of Ukraine like the purges?",
         "what happened to Memorial in 2021",
         "What did Putin say at Butovo in 2007 about 1937?",
@@ -65,10 +182,119 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
     assert check_rules(question, TODAY) is RECENT
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How are the purges taught in Russian schools now?",
+        "How do Russians view Yezhov today?",
+        "Do Russian textbooks still mention the Terror?",
+        "Is Stalin popular in Georgia?",
+        "Why is Stalin still honoured in Russia?",
+        "Is the Memorial society still banned?",
+        "Was Memorial closed because of its Terror archive?",
+        "Does the Kremlin rehabilitate Stalin these days?",
+        "What does Zelensky say about the Holodomor?",
+        "Why did Navalny criticise Stalin?",
+        "What did Russia do during Medvedev's presidency about Katyn?",
+        "Is the war in Ukraine a repeat of 1937?",
+        "How does the annexation of Crimea compare with 1939?",
+        "Is the Terror discussed in current Russian elections?",
+        "How does modern Russia remember Kolyma?",
+        "Is contemporary Ukraine removing Soviet monuments?",
+        "Is there a present-day Stalin cult?",
+        "Are Stalin statues going up at the moment?",
+        "What is Russian TV saying about the Terror right now?",
+        "How is 1937 remembered nowadays?",
+        "Stalin's reputation in the 2020s",
+        "Has Stalin's image changed in the twenty-first century?",
+    ],
+)
+def test_present_day_questions_without_a_year_are_declined(question: str) -> None:
+    assert mentions_recent_events(question, TODAY)
+    assert check_rules(question, TODAY) is RECENT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did Khrushchev's Russia remember the Terror?",
+        "What did Muscovites think of Yezhov at the time?",
+        "Is Yezhov still considered a scapegoat?",
+        "Why is the Yezhovshchina now called the Great Terror?",
+        "Who led Russia right after Lenin?",
+        "What did Molotov say in 1986?",
+        "Is the AskHistorians answer on Tukhachevsky reliable?",
+        "What do historians now think of Yezhov?",
+        "In recent years, have historians changed their view of Yagoda?",
+        "What did Roy Medvedev write about the purges?",
+        "What happened in the last year of Yezhov's life?",
+        "At the moment of his arrest, was Rykov at home?",
+        "What did contemporary Russian newspapers say about the 1938 trial?",
+        "Was the USSR a modern state?",
+        "What is the Russian word for a purge?",
+        "Is Russia the same as the USSR?",
+        "Where is Yezhov buried today?",
+        "How was the German invasion of Ukraine in 1941 planned?",
+        "How did Stalin's war in Ukraine against the UPA end?",
+        "Why does Serge say Stalin is popular in Russia?",
+        "In these days of terror, who felt safe?",
+        "How many died? 2010 people?",
+    ],
+)
+def test_history_in_the_present_tense_is_not_declined(question: str) -> None:
+    assert not mentions_recent_events(question, TODAY)
+    assert check_rules(question, TODAY) is None
+
+
 def test_the_twenty_year_boundary_moves_with_today() -> None:
     assert check_rules("What happened in 2006?", TODAY) is RECENT
     assert check_rules("What happened in 2005?", TODAY) is None
     assert check_rules("What happened in 2006?", date(2027, 1, 1)) is None
+
+
+def test_named_present_day_events_age_out_with_today() -> None:
+    question = "Why did Yanukovych flee Kyiv?"
+    assert check_rules(question, TODAY) is RECENT
+    assert check_rules(question, date(2014 + RECENT_YEARS + 1, 1, 1)) is None
+    assert check_rules("What did Putin say about Stalin?", date(2060, 1, 1)) is RECENT
+
+
+def crafted(unit: str, tail: str = "", head: str = "") -> str:
+    """head + unit repeated + tail, at least ADVERSARIAL_LENGTH characters long."""
+    count = -(-(ADVERSARIAL_LENGTH - len(head) - len(tail)) // len(unit))
+    return head + unit * count + tail
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        (crafted("if had ", "Why was Yagoda arrested?"), None),
+        (crafted("would ", "have happened if Kirov lived?"), HYPOTHETICAL),
+        (crafted("say ", "Yagoda was shot?", head="Did Serge "), None),
+        (crafted("Say ", "Kirov lives, what happens?"), HYPOTHETICAL),
+        (crafted("Had Kirov, ", "met Rolland?"), None),
+        (crafted("if Kirov had, would ", "?"), HYPOTHETICAL),  # "if Kirov had [lived], would"
+        (crafted("the last few ", "years"), RECENT),
+        (crafted("1937, ", "and now is Russia honouring Stalin?"), RECENT),
+        (crafted("U.S.S.R. ", "Who was Yagoda?"), None),
+        (crafted("a'"), None),
+    ],
+)
+def test_long_adversarial_questions_are_still_classified(question: str, rule: object) -> None:
+    # speed is measured in bench/rules_speed.py, not asserted here
+    assert len(question) >= ADVERSARIAL_LENGTH
+    assert check_rules(question, TODAY) is rule
+
+
+def test_no_curated_question_breaks_a_rule() -> None:
+    fact_base = load_fact_base(bundled_facts_dir())
+    declined = [
+        (text, rule.name)
+        for entry in fact_base.entries
+        for text in (entry.question, *entry.also_asked)
+        if (rule := check_rules(text, TODAY)) is not None
+    ]
+    assert declined == []
 
 
 def test_rules_carry_their_text_and_a_hint() -> None:

@@ -1,13 +1,19 @@
 """The forum's rules, checked before matching: no hypotheticals, nothing from the last 20 years.
 
-The patterns look for the grammar of a counterfactual ("would X have happened", "what if",
-"suppose"), not for the word "would" alone, so a real question such as "did Stalin know a million
-people would die?" is never declined.
+A question is read once as sentences of words (lower-cased, contractions and common typos such as
+"wouldve" or "would of" spelled out, commas kept as clause breaks). The rules then look for the
+grammar of a counterfactual or of the present day with bounded look-ahead over those words, never
+with nested regex quantifiers, so checking is linear in the length of the question.
+
+They look for grammar, not for single words: "did Stalin know a million people would die?", "if
+Yagoda was head of the police, why was he arrested?" and "why is the Terror now called the Great
+Purge?" are history and are never declined.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -34,71 +40,827 @@ RECENT = Rule(
     "recent-events",
     f"The {RECENT_YEARS}-year rule: events of the last {RECENT_YEARS} years are current events, "
     "not history, and are not discussed here.",
-    f"Ask about events more than {RECENT_YEARS} years ago, or about how historians have studied the "
-    'past, e.g. "What did the AskHistorians answer say about Stalin\'s responsibility?"',
+    f"Ask about events more than {RECENT_YEARS} years ago, or about how historians have studied "
+    'them, e.g. "How was the Terror remembered under Khrushchev?" or "What did the '
+    "AskHistorians answer say about Stalin's responsibility?\"",
 )
 
-_MODAL = r"(?:would|could|might|should|will)"
-_NOT_PARTICIPLE = (
-    r"(?:to|a|an|the|such|no|any|some|more|less|much|many|this|that|these|those|his|her|their|its"
-    r"|my|your|our|enough|reason|power|time|access|control|known)"
+# --- Reading a question as words -------------------------------------------------------------
+
+BREAK = ","  # stands between the clauses of a sentence
+_MODALS = frozenset({"would", "could", "might", "should"})
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.?!;]|[,:()\u2013\u2014]")
+_SENTENCE_ENDS = frozenset(".?!;")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# Spelled without the apostrophe, as people type on phones.
+_BARE_CONTRACTIONS: dict[str, tuple[str, ...]] = {
+    **{f"{m}ve": (m, "have") for m in ("would", "could", "should", "might", "must")},
+    **{f"{m}a": (m, "have") for m in ("would", "could", "should")},
+    **{f"{w}nt": (w, "not") for w in ("would", "could", "should", "had", "did", "was", "does")},
+    **{f"{w}nt": (w, "not") for w in ("were", "is", "are", "has", "have")},
+    "dont": ("do", "not"),
+    "whats": ("what", "is"),
+}
+_IS_CONTRACTED = frozenset(
+    "it that what who where how there here he she when why which this".split()
+)  # "what's" is "what is"; "Putin's" stays a possessive
+_NOT_STEMS = {"wo": "will", "ca": "can", "sha": "shall"}  # won't, can't, shan't
+
+
+def _expand(token: str) -> tuple[str, ...]:
+    """One typed word as the words it stands for: "would've" -> would have, "he'd" -> he 'd."""
+    if token in _BARE_CONTRACTIONS:
+        return _BARE_CONTRACTIONS[token]
+    base, apostrophe, suffix = token.partition("'")
+    if not apostrophe:
+        return (token,)
+    if suffix == "t" and base.endswith("n"):
+        return (_NOT_STEMS.get(base[:-1], base[:-1]), "not")
+    if suffix == "nt":  # "would'nt"
+        return (base, "not")
+    if token == "let's":
+        return ("let", "us")
+    if suffix == "s":
+        return (base, "is") if base in _IS_CONTRACTED else (base, "'s")
+    expanded = {"ve": "have", "ll": "will", "re": "are", "m": "am", "d": "'d"}.get(suffix)
+    return (base, expanded) if expanded else (token,)
+
+
+def _sentences(question: str) -> list[list[str]]:
+    """The question's sentences as words, with BREAK between clauses; one pass over the text."""
+    text = question.lower().translate(_APOSTROPHES).replace("w/o", "without ")
+    sentences: list[list[str]] = []
+    words: list[str] = []
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in _SENTENCE_ENDS:
+            # "U.S.S.R." and "G.P.U." are abbreviations, not sentence ends
+            if not (token == "." and len(previous) == 1) and words:
+                sentences.append(words)
+                words = []
+        elif not token[0].isalnum():
+            if words and words[-1] != BREAK:
+                words.append(BREAK)
+        else:
+            expanded = _expand(token)
+            if expanded == ("of",) and words and words[-1] in _MODALS:
+                expanded = ("have",)  # "would of happened"
+            words.extend(expanded)
+        previous = token
+    if words:
+        sentences.append(words)
+    for words in sentences:
+        for i, word in enumerate(words):
+            if word == "'d":  # "if he'd fled" is had, "he'd have fled" and "what'd happen" would
+                words[i] = "had" if _is_participle(_after(words, i + 1)) else "would"
+    return sentences
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _index(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by their first word, so a scan tries only the few that can start at a word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = _words(phrase)
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
+
+
+def _phrases_at(
+    words: list[str], index: dict[str, tuple[tuple[str, ...], ...]]
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(position, phrase) for every phrase of the index found in words."""
+    for i, word in enumerate(words):
+        for phrase in index.get(word, ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                yield i, phrase
+
+
+def _after(words: list[str], i: int) -> str:
+    """The word at i, or BREAK past the end, so look-ahead never needs a bounds check."""
+    return words[i] if i < len(words) else BREAK
+
+
+_CLAUSE_FILLERS = frozenset(
+    "so ok okay now but and well just hmm alright then also let us lets please hey quick question "
+    "q like".split()
 )
-_HYPOTHETICAL_PATTERNS = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"\bwhat\s+if\b",
-        r"\bwhat\s+would\s+happen\b",
-        # "say Hitler had invaded in 1938, ..." opening a clause (not "did Serge say he had been shot")
-        r"(?:^|[.,;:!?]\s*)(?:let'?s\s+|ok\s+|so\s+)?say\s+(?:that\s+)?\w+(?:\s+\w+)?\s+had\b",
-        r"\bwhat\s+(?:would|might|could)\s+(?:have\s+)?happen",
-        r"\bsuppos(?:e|ing)\b",
-        r"\bimagine\s+(?:if|that|a\s+world)\b",
-        r"\bhypothetical(?:ly)?\b",
-        r"\balternat(?:e|ive)\s+(?:history|timeline|outcome)\b",
-        r"\bcounterfactual\b",
-        r"\bin\s+a\s+world\s+where\b",
-        # "would Stalin have ...", "could the purge have been stopped", "would've"; but not
-        # "would have to" or "would have such consequences", where "have" is not an auxiliary
-        rf"\b{_MODAL}(?:\s+(?!have\b)[\w'-]+){{0,5}}\s+have\s+(?!{_NOT_PARTICIPLE}\b)[\w'-]+",
-        rf"\b{_MODAL}'ve\s+(?!{_NOT_PARTICIPLE}\b)\w+",
-        # "if X had (not) ..., would ...", "if X hadn't ..."
-        rf"\bif\b[^?.!]*\b(?:had|hadn't|were|weren't)\b[^?.!]*\b{_MODAL}\b",
-        rf"\b{_MODAL}\b[^?.!]*\bif\b[^?.!]*\b(?:had|hadn't)\b",
-        # inverted conditional: "Had Yagoda fled, would ..." (but "Had Yagoda met Rolland?" is history)
-        rf"^\s*had\b[^?.!]*,[^?.!]*\b{_MODAL}\b",
+_MAX_FILLERS = 3
+
+
+def _clause_openings(words: list[str]) -> Iterator[int]:
+    """Where each clause's first real word is, past a few fillers ("so", "ok", "let's")."""
+    for start, word in enumerate(words):
+        if start == 0 or words[start - 1] == BREAK:
+            i = start
+            while i < start + _MAX_FILLERS and _after(words, i) in _CLAUSE_FILLERS:
+                i += 1
+            if word != BREAK:
+                yield i
+
+
+# --- Hypotheticals ---------------------------------------------------------------------------
+
+# Forum shorthand opening a post: "WI: ...", "AH: ...", "ATL - ..."
+_SHORTHAND = re.compile(r"[\s\[(*#>\"'_-]{0,8}(wi|ah|atl|pod)\b(\s{0,3}[:\u2013\u2014-])?", re.I)
+_SHORTHAND_NEEDS_SEPARATOR = frozenset({"ah", "atl", "pod"})  # "Ah, I see" is not shorthand
+
+_HYPOTHETICAL_PHRASES = _index(
+    [
+        "what if",
+        "whatif",
+        "what about if",
+        "how about if",
+        "hypothetical",
+        "hypothetically",
+        "hypotheticals",
+        "counterfactual",
+        "counterfactually",
+        "counterfactuals",
+        "alt history",
+        "alt hist",
+        "althist",
+        "althistory",
+        "point of divergence",
+        "in a world where",
+        "in a timeline where",
+        "scenario where",
+        "scenario in which",
+        *(
+            f"{kind} {world}"
+            for kind in ("alternate", "alternative", "parallel")
+            for world in ("timeline", "timelines", "universe", "reality", "world")
+        ),
+        # not "another world" or "a different world": Kolyma was one, in this timeline
+        *(
+            f"{kind} {world}"
+            for kind in ("another", "different")
+            for world in ("timeline", "timelines", "universe")
+        ),
+        *(
+            f"{kind} {world}"
+            for kind in ("alternate", "alternative")
+            for world in ("history", "outcome", "scenario", "ending", "past")
+        ),
+    ]
+)
+_WHAT_IF = _words("what if")
+_WHAT_IF_ANYTHING = frozenset({"any", "anything"})  # "what if anything did Yagoda say?"
+# A clause opening with one of these sets up a premise: "Say Stalin dies in 1934, ..."
+_PREMISE_VERBS = frozenset("suppose supposing imagine assume pretend say".split())
+_MIN_PREMISE_WORDS = 2  # "Say, who was Yagoda?" is not a premise
+
+# "would be ... if" is conditional; "could be ... if" is usually past ability ("could anyone be
+# arrested if they ...")
+_CONDITIONAL_MODALS = frozenset({"would", "might"})
+_MAX_SUBJECT_WORDS = 5  # "would the Soviet Union as a whole have ..."
+_MAX_WORDS_BEFORE_PARTICIPLE = 2  # "would have never really ...", "would've Stalin survived"
+# Words after "have" showing it is the main verb, not an auxiliary: "would have to", "would have
+# such consequences"
+_NOT_PARTICIPLE = frozenset(
+    "to a an the such no any some more less much many this that these those his her their its my "
+    "your our enough reason power time access control 's".split()
+)
+_IRREGULAR_PARTICIPLES = frozenset(
+    "been done gone won lost fled met made had kept left held led run sent shot fought become come "
+    "taken given known seen said told thought brought caught built begun broken chosen driven eaten "
+    "fallen fell got gotten grown hidden put read risen set shown sat stood struck understood "
+    "written felt found heard let meant paid sold spent spread overthrown withdrawn undone forgotten "
+    "forgiven beaten bought drawn flown frozen hung hurt quit rung shut slain spoken stolen stuck "
+    "sworn thrown torn woken worn".split()
+)
+# Verbs that ask how things would have turned out, counterfactual even with no "if" stated:
+# "Could the purges have been avoided?" (but "Could Yagoda have defended himself?" is history)
+_OUTCOMES = frozenset(
+    "happened happen turned changed ended won lost survived succeeded prevented avoided averted "
+    "stopped halted saved spared collapsed fallen developed evolved overthrown toppled deposed "
+    "defeated different differently better worse stronger weaker otherwise".split()
+)
+_CONDITION_WORDS = frozenset("without unless otherwise instead differently".split())
+# "if" meaning "whether" ("did Serge say if Sosnovsky was shot?"), and "as if"
+_WHETHER_VERBS = frozenset(
+    "say says said know knows knew ask asks asked wonder wondered tell tells told mention mentions "
+    "mentioned confirm confirms confirmed clear unclear sure check see decide decided record "
+    "records recorded show shows showed note notes noted learn learned find found as".split()
+)
+# "had he", "had they": only an inversion has the subject pronoun after "had"
+_INVERTED_SUBJECTS = frozenset("he she they we i you there".split())
+_INVERSION_MARKERS = frozenset("not never been".split())  # "had Tukhachevsky not struck"
+_NOT_A_SUBJECT = frozenset("not never already just only also long once ever still by no".split())
+_NOT_A_CONDITION = frozenset("so any not ever at possible necessary".split())  # "if so", "if any"
+# A conditional about anyone at all describes what usually happened: "what happened if you
+# refused to confess?"
+_GENERIC_SUBJECTS = frozenset(
+    "you u i we me anyone anybody someone somebody one people a an nobody no they prisoners "
+    "citizens workers".split()
+)
+# A counterfactual reported from a historical actor is history: "what did Serge think would
+# happen to Yagoda?"
+_REPORTING_VERBS = frozenset(
+    "think thinks thought expect expects expected expecting say says said believe believes "
+    "believed fear fears feared predict predicts predicted know knows knew hope hoped write writes "
+    "wrote claim claims claimed warn warned promise promised tell told imagine imagined assume "
+    "assumed suppose supposed guess guessed suspect suspected worry worried realise realised "
+    "realize realized announce announced declare declared insist insisted argue argues argued "
+    "suggest suggests suggested foresee foresaw afraid aware sure certain convinced".split()
+)
+# ... but not when the forum is asked for its own opinion: "do you think it could have ..."
+_OPINION_ASKED = frozenset("do you u we i your".split())
+_PAST_QUESTION = frozenset("did was were happened".split())
+_PRESENT_OUTCOME = frozenset({"happens", "happen"})
+
+
+def _is_participle(word: str) -> bool:
+    return word.endswith("ed") or word in _IRREGULAR_PARTICIPLES
+
+
+def _participle_after(words: list[str], i: int) -> tuple[str, str] | None:
+    """The participle (and the word after it) following the auxiliary "have"/"had" at i."""
+    for j in range(i + 1, i + 2 + _MAX_WORDS_BEFORE_PARTICIPLE):
+        word = _after(words, j)
+        if word == BREAK or word in _NOT_PARTICIPLE:
+            return None
+        if _is_participle(word):
+            return word, _after(words, j + 1)
+    return None
+
+
+def _perfect_after(words: list[str], i: int) -> tuple[str, str] | None:
+    """For the modal at i, the participle of "would [subject] have PARTICIPLE", if any."""
+    for j in range(i + 1, i + 2 + _MAX_SUBJECT_WORDS):
+        word = _after(words, j)
+        if word == BREAK or word in _MODALS:
+            return None
+        if word == "have":
+            return _participle_after(words, j)
+    return None
+
+
+def _conditions(words: list[str]) -> Iterator[int]:
+    """Positions of each "if" that opens a condition (not "whether", "as if", "if so")."""
+    for i, word in enumerate(words):
+        if (
+            word == "if"
+            and (i == 0 or words[i - 1] not in _WHETHER_VERBS)
+            and _after(words, i + 1) not in _NOT_A_CONDITION
+        ):
+            yield i
+
+
+def _inverted_conditions(words: list[str]) -> Iterator[int]:
+    """Positions of a mid-sentence "had" opening a condition: "would Yagoda have been spared had
+    he confessed", "had Tukhachevsky not struck", "..., had Bukharin won" after a modal (but not
+    "Stalin had Yagoda arrested" or "in 1936, had Yagoda lost Stalin's trust?")."""
+    modal_seen = False
+    for k, word in enumerate(words):
+        modal_seen = modal_seen or word in _MODALS
+        if word != "had" or k == 0:
+            continue
+        subject, following = _after(words, k + 1), _after(words, k + 2)
+        if (
+            subject in _INVERTED_SUBJECTS
+            or (
+                following in _INVERSION_MARKERS
+                and subject not in _NOT_A_SUBJECT
+                and not _is_participle(subject)
+            )
+            or (modal_seen and words[k - 1] == BREAK)
+        ):
+            yield k
+
+
+def _is_specific(words: list[str], condition: int) -> bool:
+    """Whether the "if" clause at condition is about a particular actor, not anyone at all."""
+    subject = _after(words, condition + 1)
+    return subject != BREAK and subject not in _GENERIC_SUBJECTS and not _is_participle(subject)
+
+
+def _is_pluperfect(words: list[str], condition: int) -> bool:
+    """Whether the "if" clause at condition is past perfect: "if Trotsky had (not) won"."""
+    for j in range(condition + 1, condition + 2 + _MAX_SUBJECT_WORDS):
+        word = _after(words, j)
+        if word == BREAK:
+            return False
+        if word == "had":
+            return _participle_after(words, j) is not None
+    return False
+
+
+def _opens_with_premise(words: list[str]) -> bool:
+    """ "Suppose ...", "Imagine Stalin dies in 1934", "Let's say ..." opening a clause."""
+    for i in _clause_openings(words):
+        if (
+            _after(words, i) in _PREMISE_VERBS
+            and _after(words, i + 1) != "what"  # "say what you will about Yagoda, ..."
+            and all(_after(words, j) != BREAK for j in range(i + 1, i + 1 + _MIN_PREMISE_WORDS))
+        ):
+            return True
+    return False
+
+
+def _is_were_to(words: list[str]) -> bool:
+    """ "(Were) Stalin to die", but not "(Were) the purges to blame"."""
+    return "to" in words and _after(words, words.index("to") + 1) != "blame"
+
+
+def _inverted_condition(words: list[str]) -> bool:
+    """ "Had Kirov lived, ...", "Had X not Y, would ...", "Were Stalin to die, ..." (but "Had
+    Yagoda met Rolland?" is a plain question)."""
+    first = next(_clause_openings(words), 0)
+    opener = _after(words, first)
+    if opener == "had":
+        # the participle must come before the first comma: "Had Kirov lived, ..."
+        subject = words[first + 1 : first + 3]
+        if BREAK in subject:
+            subject = subject[: subject.index(BREAK)]
+        if not any(_participle_after(words, first + 1 + j) for j in range(len(subject))):
+            return False
+    elif not (opener == "were" and _is_were_to(words[first + 2 : first + 5])):
+        return False
+    rest = words[first + 1 :]
+    if _MODALS.intersection(rest):
+        return True
+    if BREAK in rest:
+        after_break = _after(rest, rest.index(BREAK) + 1)
+        return after_break not in {"and", "or", "who", "which", "when", "where", "as", BREAK}
+    return False
+
+
+def _is_typical_fate(words: list[str], modal: int, participle: str) -> bool:
+    """ "What would have happened to a prisoner who ..." asks what usually happened, unlike "what
+    would have happened to Yagoda"."""
+    if participle != "happened":
+        return False
+    for j in range(modal + 1, modal + 4 + _MAX_WORDS_BEFORE_PARTICIPLE):
+        if _after(words, j) == "happened":
+            return _after(words, j + 1) == "to" and _after(words, j + 2) in _GENERIC_SUBJECTS
+    return False
+
+
+def _reported_from(words: list[str]) -> int:
+    """Where a historical actor's expectation or speech begins ("what did Serge think would
+    happen"), or len(words); the forum's own opinion ("do you think it could have") is not one,
+    nor is a belief inside a condition ("if Stalin knew of the plot, would he have ...")."""
+    for i, word in enumerate(words):
+        if word in _OPINION_ASKED or word == "if":
+            break
+        if word in _REPORTING_VERBS:
+            return i
+    return len(words)
+
+
+def _counterfactual_grammar(words: list[str]) -> bool:
+    """A modal perfect, a conditional or a past-perfect "if" used counterfactually."""
+    reported = _reported_from(words)
+    conditions = [c for c in _conditions(words) if c < reported]
+    inverted = any(k < reported for k in _inverted_conditions(words))
+    vocabulary = set(words)
+    conditional = bool(conditions) or inverted or not _CONDITION_WORDS.isdisjoint(vocabulary)
+    specific = inverted or any(_is_specific(words, c) for c in conditions)
+    # "why was Yagoda arrested if he had served Stalin loyally?" is about a real past
+    past_question = (
+        not _PAST_QUESTION.isdisjoint(vocabulary)
+        and _MODALS.isdisjoint(vocabulary)
+        and _PRESENT_OUTCOME.isdisjoint(vocabulary)
     )
-]
+    if not past_question and (inverted or any(_is_pluperfect(words, c) for c in conditions)):
+        return True
+    # "why would Stalin purge the army?", "if he feared he would be shot, why did he confess?" ask
+    # about real motives
+    if any(_after(words, i) == "why" for i in _clause_openings(words)):
+        return False
+    for i in range(reported):
+        word = words[i]
+        if word in _PRESENT_OUTCOME and specific:  # "what happens if Tukhachevsky launches ..."
+            return True
+        if word not in _MODALS:
+            continue
+        perfect = _perfect_after(words, i)
+        if perfect is None:
+            # "would the USSR be richer if ..." (but "would a prisoner be shot if ..." is habit)
+            if (
+                word in _CONDITIONAL_MODALS
+                and specific
+                and _after(words, i + 1) not in _GENERIC_SUBJECTS
+            ):
+                return True
+            continue
+        participle, following = perfect
+        if conditional:
+            return True
+        if participle in _OUTCOMES and not _is_typical_fate(words, i, participle):
+            return True
+        if participle == "been" and following in _OUTCOMES:
+            return True
+    return False
 
-_YEAR = re.compile(r"(?<![\w$£€])(1[0-9]{3}|20[0-9]{2})(?:s|'s)?(?![\w])")
-_RECENT_PHRASES = re.compile(
-    r"\b(?:this|last|past)\s+(?:year|month|week)\b|\byesterday\b|\bthese\s+days\b|\bnowadays\b"
-    r"|\bright\s+now\b|\bcurrently\s+happening\b|\bin\s+the\s+news\b|\btoday'?s\s+(?:russia|news|world)\b"
-    r"|\brecent(?:ly)?\s+(?:events?|news|war|election|invasion|protests?)\b"
-    r"|\b(?:last|past)\s+(?:few|couple\s+of|\d+)\s+(?:years|months|weeks)\b|\bin\s+recent\s+years\b"
-    r"|\b(?:this|the\s+last|the\s+past)\s+decade\b",
-    re.IGNORECASE,
-)
+
+def _has_shorthand_prefix(question: str) -> bool:
+    """ "WI: Yagoda flees to the West", "AH - Kirov lives" (but not "Ah, I see" or "Wi-Fi")."""
+    match = _SHORTHAND.match(question)
+    if match is None:
+        return False
+    tag = match.group(1).lower()
+    if tag in _SHORTHAND_NEEDS_SEPARATOR:
+        # "AH Kirov lives" in capitals is shorthand too, unless the whole post is shouted
+        return match.group(2) is not None or (match.group(1).isupper() and not question.isupper())
+    return not question[match.end(1) :].lstrip(" -").lower().startswith("fi")
 
 
 def is_hypothetical(question: str) -> bool:
-    return any(pattern.search(question) for pattern in _HYPOTHETICAL_PATTERNS)
+    """A what-if by forum shorthand, by a premise ("suppose ...") or by counterfactual grammar."""
+    return _is_hypothetical(question, _sentences(question))
+
+
+def _has_hypothetical_phrase(words: list[str]) -> bool:
+    """ "what if", "alternate timeline", "counterfactual" (but not "what if anything")."""
+    return any(
+        not (phrase == _WHAT_IF and _after(words, i + 2) in _WHAT_IF_ANYTHING)
+        for i, phrase in _phrases_at(words, _HYPOTHETICAL_PHRASES)
+    )
+
+
+def _is_hypothetical(question: str, sentences: list[list[str]]) -> bool:
+    if _has_shorthand_prefix(question):
+        return True
+    for words in sentences:
+        if (
+            _has_hypothetical_phrase(words)
+            or _opens_with_premise(words)
+            or _inverted_condition(words)
+            or _counterfactual_grammar(words)
+        ):
+            return True
+    return False
+
+
+# --- Recent events ---------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![\w$£€])(1[0-9]{3}|20[0-9]{2})(?:s|'s)?(?![\w])")
+# "2010 people were shot" is a count, not a year
+_COUNTED = re.compile(
+    r"\s{0,3}(?:people|persons|men|women|children|prisoners|victims|officers|soldiers|members"
+    r"|arrests|executions|deaths|cases|kulaks|families|pages|km|kilometres|kilometers|miles"
+    r"|roubles|rubles|dollars|tons|tonnes|copies|letters|documents|files|names|graves|bodies)\b",
+    re.IGNORECASE,
+)
+_LAST_POSSIBLE_YEAR_AHEAD = 1  # "the 2027 elections" next year are current events too
+
+# Phrases that only fit the present day (unless the sentence is about historians' work).
+_PRESENT_PHRASES = _index(
+    [
+        "nowadays",
+        "these days",
+        "right now",
+        "at present",
+        "present day",
+        "modern day",
+        "at the moment",
+        "yesterday",
+        "currently happening",
+        "in recent years",
+        "21st century",
+        "twenty first century",
+        "this century",
+        *(
+            f"{when} {span}"
+            for when in ("this", "last", "past")
+            for span in ("year", "month", "week", "decade")
+        ),
+        *(
+            f"recent {what}"
+            for what in (
+                "events",
+                "news",
+                "war",
+                "wars",
+                "election",
+                "elections",
+                "invasion",
+                "protests",
+                "sanctions",
+            )
+        ),
+    ]
+)
+# ... when not followed by these: "these days of terror", "the last year of his life"
+_NOT_PRESENT_AFTER = frozenset("of before after".split())
+_ONLY_AT_CLAUSE_END = frozenset({_words("at the moment")})  # not "at the moment of his arrest"
+_RECENT_SPAN_STARTS = frozenset("last past".split())
+_RECENT_SPAN_COUNTS = frozenset(
+    "few couple of several two three four five six seven eight nine ten".split()
+)
+_RECENT_SPAN_UNITS = frozenset("years months weeks decades".split())
+_MAX_SPAN_COUNT_WORDS = 3  # "the last couple of years"
+
+# Present-day people and events, with the last year they were news (None: still in office).
+_PRESENT_DAY_NAMES: dict[str, int | None] = {
+    "putin": None,
+    "zelensky": None,
+    "zelenskyy": None,
+    "zelenskiy": None,
+    "zelenski": None,
+    "lukashenko": None,
+    "lavrov": None,
+    "peskov": None,
+    "shoigu": None,
+    "kadyrov": None,
+    "navalny": 2024,
+    "navalnyi": 2024,
+    "prigozhin": 2023,
+    "poroshenko": 2019,
+    "yanukovych": 2014,
+    "euromaidan": 2014,
+    "dnr": 2022,
+    "lnr": 2022,
+    "covid": 2022,
+}
+_PRESENT_DAY_EVENTS: dict[str, int | None] = {
+    "special military operation": None,
+    "wagner group": 2023,
+    "president medvedev": 2012,
+    "dmitry medvedev": None,
+    "dmitri medvedev": None,
+    "medvedev 's presidency": 2012,
+    "medvedev presidency": 2012,
+    "medvedev 's government": 2020,
+    "pussy riot": 2012,
+}
+# Events named in words also fitting older history ("the German invasion of Ukraine in 1941",
+# "Catherine's annexation of Crimea in 1783"): present-day unless the sentence names that older
+# history or dates the event itself to it (but "is the annexation of Crimea like 1939?" compares).
+_AMBIGUOUS_EVENTS: dict[str, int | None] = {
+    **{
+        f"{event} {prep} ukraine": None
+        for event in ("war", "invasion")
+        for prep in ("in", "of", "on", "against")
+    },
+    "ukraine war": None,
+    "ukrainian war": None,
+    "russo ukrainian war": None,
+    "annexation of crimea": 2014,
+    "crimea annexation": 2014,
+    "crimean annexation": 2014,
+    "annexed crimea": 2014,
+    "war in donbas": None,
+    "war in donbass": None,
+    **{
+        f"memorial{was} {closed}": 2021
+        for was in ("", " was", " is")
+        for closed in ("banned", "closed", "liquidated", "dissolved", "shut")
+    },
+    "liquidation of memorial": 2021,
+    "closure of memorial": 2021,
+    "ban on memorial": 2021,
+    "memorial still banned": 2021,
+}
+_OLDER_HISTORY = frozenset(
+    "ww1 wwi ww2 wwii nazi nazis german germans germany wehrmacht hitler catherine tsar tsarist "
+    "empress ottoman napoleon civil".split()
+)
+# ... or by who waged it: "Stalin's war in Ukraine against the UPA"
+_OLDER_ACTORS = _OLDER_HISTORY | frozenset("stalin soviet bolshevik bolsheviks red white".split())
+_ACTOR_WORDS = 2  # "Stalin 's war in Ukraine"
+_DATING_PREPOSITIONS = frozenset("in of during from since".split())
+_EVENT_INDEX = _index([*_PRESENT_DAY_EVENTS, *_AMBIGUOUS_EVENTS])
+_EVENT_YEARS = {_words(k): v for k, v in {**_PRESENT_DAY_EVENTS, **_AMBIGUOUS_EVENTS}.items()}
+_AMBIGUOUS = frozenset(_words(k) for k in _AMBIGUOUS_EVENTS)
+
+# "current Russian elections", "modern Russia", "contemporary Ukraine"
+_NOW_ADJECTIVES = frozenset("current modern contemporary".split())
+_COUNTRIES = frozenset("russia ukraine belarus georgia kazakhstan kremlin".split())
+_NATIONALITIES = frozenset("russian ukrainian belarusian".split())
+_PLACES = _COUNTRIES | _NATIONALITIES | frozenset("russians ukrainians".split())
+# What "current" alone may qualify: "current events" (but "the current consensus" is historiography)
+_CURRENT_AFFAIRS = frozenset(
+    "government regime president presidency leader leaders leadership elections election politics "
+    "administration authorities war crisis conflict situation events affairs sanctions day times "
+    "news".split()
+)
+# ... and "modern"/"contemporary" with a nationality: "modern Russian schools" (but "contemporary
+# Russian newspapers" were printed at the time, and a "modern state" is no place)
+_NATIONAL_POLITICS = _CURRENT_AFFAIRS | frozenset(
+    "state society schools textbooks media propaganda opposition nationalism nationalists public "
+    "opinion".split()
+)
+
+# Words about the historical record, which may be asked about in the present tense: "is Yagoda
+# still considered guilty?", "why is the Terror now called the Great Purge?"
+_SCHOLARLY = frozenset(
+    "historians historian scholars scholar historiography scholarship research researchers "
+    "archives archive archival files documents document sources source evidence answer answers "
+    "article book books askhistorians record records".split()
+)
+_ON_THE_RECORD = frozenset(
+    "considered regarded called call named known thought believed guilty innocent reliable "
+    "accurate unclear unknown mystery debated disputed debate consensus controversial "
+    "spelled spelt".split()
+)
+_PRESENT_AUXILIARIES = frozenset("is are am do does has have can".split())
+_NOW_WORDS = frozenset("now today still anymore currently".split())
+# What a question about present-day memory and politics is about.
+_PRESENT_DAY_TOPICS = _PLACES | frozenset(
+    "schools school textbooks textbook pupils taught teach teaches remembered remember remembers "
+    "remembrance commemorated commemorate commemorates commemoration memorial monument monuments "
+    "statue statues museum museums banned ban bans legal illegal law laws government state "
+    "officially official rehabilitate rehabilitates rehabilitation honour honours honoured honor "
+    "honors honored celebrate celebrates celebrated popular popularity poll polls opinion public "
+    "media tv television fsb politics political politicians nationalists church think admire "
+    "view views news".split()
+)
+_MEMORY_PREDICATES = frozenset(
+    "remembered commemorated taught celebrated honoured honored memorialised memorialized marked "
+    "viewed seen perceived portrayed depicted treated popular admired respected hated loved "
+    "revered venerated glorified".split()
+)
+_SOURCE_TALK = frozenset(
+    "say says said write writes wrote claim claims claimed argue argues argued describe describes "
+    "described mention mentions mentioned predict predicts predicted serge".split()
+)
+_PEOPLE = frozenset("people citizens pupils students children voters".split())
+# What present-day Russians are asked about: "what do Russians think of Stalin?" (but "is Russia
+# the same as the USSR?" is a question of definitions)
+_OPINION_TOPICS = frozenset(
+    "think thinks feel feels view views see sees regard regards consider considers like likes love "
+    "loves hate hates admire admires respect respects support supports remember remembers honour "
+    "honours honor honors celebrate celebrates commemorate commemorates teach teaches taught learn "
+    "learns rehabilitate rehabilitates ban bans law laws opinion polls popular still now today "
+    "anymore".split()
+)
+_SUBJECT_DETERMINERS = frozenset("the most many some all ordinary average young modern".split())
+# The present tense inside a story about the past: "what did people think at the time?"
+_THEN_PHRASES = _index(["at the time", "back then", "in those days", "in that era"])
+
+
+def _recent_year(question: str, today: date) -> tuple[bool, bool]:
+    """(names a year or decade within the last 20 years, names a year before them)."""
+    cutoff = today.year - RECENT_YEARS
+    recent = older = False
+    for match in _YEAR.finditer(question):
+        if _COUNTED.match(question, match.end()):
+            continue
+        year = int(match.group(1))
+        decade = match.group(0).endswith("s")
+        if year > today.year + _LAST_POSSIBLE_YEAR_AHEAD:
+            continue
+        if year >= cutoff or (decade and year + 9 >= cutoff):
+            recent = True
+        else:
+            older = True
+    return recent, older
+
+
+def _is_news(last_year: int | None, cutoff: int) -> bool:
+    return last_year is None or last_year >= cutoff
+
+
+def _present_phrase(words: list[str]) -> bool:
+    """ "these days", "at the moment", "the last few years" (but "the last year of his life")."""
+    for i, phrase in _phrases_at(words, _PRESENT_PHRASES):
+        following = _after(words, i + len(phrase))
+        if phrase in _ONLY_AT_CLAUSE_END:
+            if following == BREAK:
+                return True
+        elif following not in _NOT_PRESENT_AFTER:
+            return True
+    for i, word in enumerate(words):
+        if word in _RECENT_SPAN_STARTS:
+            j = i + 1
+            while j < i + 1 + _MAX_SPAN_COUNT_WORDS and (
+                _after(words, j) in _RECENT_SPAN_COUNTS or _after(words, j).isdigit()
+            ):
+                j += 1
+            if (
+                j > i + 1
+                and _after(words, j) in _RECENT_SPAN_UNITS
+                and _after(words, j + 1) not in _NOT_PRESENT_AFTER
+            ):
+                return True
+    return False
+
+
+def _is_older_year(word: str, cutoff: int) -> bool:
+    year = word.removesuffix("s")
+    return len(year) == len("1937") and year.isdigit() and int(year) < cutoff
+
+
+def _dated_before(words: list[str], start: int, end: int, cutoff: int) -> bool:
+    """Whether the phrase words[start:end] is dated before the cutoff: "the 1941 invasion of
+    Ukraine", "the annexation of Crimea in 1783", "Stalin's war in Ukraine"."""
+    if start and _is_older_year(words[start - 1], cutoff):
+        return True
+    if not _OLDER_ACTORS.isdisjoint(words[max(0, start - _ACTOR_WORDS) : start]):
+        return True
+    i = end + (_after(words, end) in _DATING_PREPOSITIONS)
+    i += _after(words, i) == "the"
+    return i > end and _is_older_year(_after(words, i), cutoff)
+
+
+def _named_present_day(words: list[str], cutoff: int) -> bool:
+    """Putin, Zelensky, Navalny, the war in Ukraine, Memorial's closure ..."""
+    for word in words:
+        if word in _PRESENT_DAY_NAMES and _is_news(_PRESENT_DAY_NAMES[word], cutoff):
+            return True
+    older_history = not _OLDER_HISTORY.isdisjoint(words)
+    for i, phrase in _phrases_at(words, _EVENT_INDEX):
+        if not _is_news(_EVENT_YEARS[phrase], cutoff):
+            continue
+        if phrase not in _AMBIGUOUS or not (
+            older_history or _dated_before(words, i, i + len(phrase), cutoff)
+        ):
+            return True
+    return False
+
+
+def _now_adjective(words: list[str], older_year: bool) -> bool:
+    """ "current Russian elections", "modern Russia", "currently" (not "modern state")."""
+    past = not _PAST_QUESTION.isdisjoint(words)
+    if past and older_year:
+        return False  # "what was the current situation in 1937?"
+    for i, word in enumerate(words):
+        if word == "currently":
+            return True
+        if word not in _NOW_ADJECTIVES or (word == "contemporary" and past):
+            continue  # "what did contemporary Russians think?" means Russians at the time
+        first, second = _after(words, i + 1), _after(words, i + 2)
+        if first in _COUNTRIES or (first in _NATIONALITIES and second in _NATIONAL_POLITICS):
+            return True
+        if word == "current" and (first in _CURRENT_AFFAIRS or first in _PLACES):
+            return True
+    return False
+
+
+def _is_present_day_public(words: list[str], i: int) -> bool:
+    """Whether words[i:] open with Russia, Russians, "Russian schools", "people in Ukraine"."""
+    subject, following = _after(words, i), _after(words, i + 1)
+    if subject in _NATIONALITIES:
+        return following in _NATIONAL_POLITICS or following in _PEOPLE
+    if subject in _PEOPLE:
+        return following == "in" and _after(words, i + 2) in _COUNTRIES
+    return subject in _PLACES
+
+
+def _present_day_question(words: list[str]) -> bool:
+    """A present-tense question on present-day memory or politics: "what do Russians think of
+    Stalin?", "is Memorial still banned?", "how is the Terror remembered in Russian schools?"."""
+    vocabulary = set(words)
+    if not (_SCHOLARLY.isdisjoint(vocabulary) and _ON_THE_RECORD.isdisjoint(vocabulary)):
+        return False
+    if next(_phrases_at(words, _THEN_PHRASES), None) is not None:
+        return False
+    present = False
+    for i, word in enumerate(words):
+        if word not in _PRESENT_AUXILIARIES or (word == "have" and i and words[i - 1] in _MODALS):
+            continue
+        present = True
+        j = i + 1
+        while j < i + 3 and _after(words, j) in _SUBJECT_DETERMINERS:
+            j += 1
+        if _is_present_day_public(words, j) and not _OPINION_TOPICS.isdisjoint(vocabulary):
+            return True
+    if not present or not _SOURCE_TALK.isdisjoint(vocabulary):
+        return False  # "why does Serge say Stalin is popular in Russia?" is about the source
+    if not _NOW_WORDS.isdisjoint(vocabulary) and not _PRESENT_DAY_TOPICS.isdisjoint(vocabulary):
+        return True
+    return not _MEMORY_PREDICATES.isdisjoint(vocabulary) and not _PLACES.isdisjoint(vocabulary)
 
 
 def mentions_recent_events(question: str, today: date) -> bool:
-    """A year (or decade) inside the last 20 years, or a phrase that only fits current events."""
+    """A year (or decade) inside the last 20 years, present-day politics, or a present-tense
+    question about today's world; the present tense about the historical record is fine."""
+    return _mentions_recent_events(question, _sentences(question), today)
+
+
+def _mentions_recent_events(question: str, sentences: list[list[str]], today: date) -> bool:
+    recent_year, older_year = _recent_year(question, today)
+    if recent_year:
+        return True
     cutoff = today.year - RECENT_YEARS
-    for match in _YEAR.finditer(question):
-        year = int(match.group(1))
-        decade = match.group(0).endswith("s")
-        if year <= today.year + 1 and (year >= cutoff or (decade and year + 9 >= cutoff)):
+    for words in sentences:
+        vocabulary = set(words)
+        scholarly = not _SCHOLARLY.isdisjoint(vocabulary)
+        on_record = not _ON_THE_RECORD.isdisjoint(vocabulary)
+        if (
+            _named_present_day(words, cutoff)
+            or (not scholarly and _present_phrase(words))
+            or (not (scholarly or on_record) and _now_adjective(words, older_year))
+            or _present_day_question(words)
+        ):
             return True
-    return bool(_RECENT_PHRASES.search(question))
+    return False
 
 
 def check_rules(question: str, today: date | None = None) -> Rule | None:
-    """The rule a question breaks, if any; hypotheticals first, as the forum words its removals."""
-    if is_hypothetical(question):
+    """The rule a question breaks, if any; hypotheticals first, as the forum words its removals.
+
+    The question is read into words once, for both rules."""
+    sentences = _sentences(question)
+    if _is_hypothetical(question, sentences):
         return HYPOTHETICAL
-    if mentions_recent_events(question, today or date.today()):
+    if _mentions_recent_events(question, sentences, today or date.today()):
         return RECENT
     return None

@@ -105,7 +105,6 @@ def measure(size: int) -> dict[str, float]:
     """Runs inside the child process for one size."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
     from rapidfuzz import process, utils
 
     from askbot.answering import AnswerEngine
@@ -176,6 +175,7 @@ def main() -> None:
     for size in args.sizes:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(size)],
+            env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},  # one core
             check=True,
             capture_output=True,
             text=True,

@@ -20,7 +20,7 @@ import logging
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -179,8 +179,8 @@ class Normaliser:
         """All words, aliases folded, nothing dropped."""
         return [word for _, word in self.aligned(text)]
 
-    def aligned(self, text: str, correct: Callable[[str], str] = str) -> list[tuple[str, str]]:
-        """(the words as written, the token they fold to): aliases folded, typos corrected."""
+    def aligned(self, text: str) -> list[tuple[str, str]]:
+        """(the words as written, the token they fold to): aliases folded."""
         raw = utils.default_process(text).split()
         out: list[tuple[str, str]] = []
         i = 0
@@ -193,7 +193,7 @@ class Normaliser:
                     i += n
                     break
             else:
-                out.append((raw[i], correct(raw[i])))
+                out.append((raw[i], raw[i]))
                 i += 1
         return out
 
@@ -335,7 +335,14 @@ class Matcher:
 
     def query_words(self, question: str) -> list[str]:
         """The question's words, aliases folded and typos corrected."""
-        return [self._correct(w) for w in self.normaliser.words(question[:MAX_QUERY_CHARS])]
+        return [word for _, word in self._read(question)]
+
+    def _read(self, question: str) -> list[tuple[str, str]]:
+        """(each word as written, its folded and corrected token): the question read once."""
+        return [
+            (written, self._correct(token))
+            for written, token in self.normaliser.aligned(question[:MAX_QUERY_CHARS])
+        ]
 
     def query_terms(self, question: str) -> list[str]:
         return self._meaningful(self.query_words(question))
@@ -349,13 +356,11 @@ class Matcher:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_weight)
 
-    def embedding_text(self, question: str) -> str:
+    def embedding_text(self, read: Sequence[tuple[str, str]]) -> str:
         """What the embedder reads of a question: its own words (as entries' phrasings are
         embedded), with a variant spelling of a name written as the entry would write it."""
-        return " ".join(
-            self.normaliser.display[w] if w in self.normaliser.named else raw
-            for raw, w in self.normaliser.aligned(question[:MAX_QUERY_CHARS], self._correct)
-        )
+        named, display = self.normaliser.named, self.normaliser.display
+        return " ".join(display[token] if token in named else raw for raw, token in read)
 
     # --- candidates and signals ------------------------------------------------------------------
 
@@ -364,11 +369,11 @@ class Matcher:
 
     def candidates(self, question: str) -> list[Judged]:
         """The best few entries for a question, judged; none for a question with no content."""
-        words = self.query_words(question)
-        query = self._meaningful(words)
+        read = self._read(question)
+        query = self._meaningful([token for _, token in read])
         if not set(query) - QUESTION_WORDS or not self.ids:
             return []
-        return self.judge(query, self.embedder.encode([self.embedding_text(question)])[0])
+        return self.judge(query, self.embedder.encode([self.embedding_text(read)])[0])
 
     def judge(self, query: list[str], vector: Vectors) -> list[Judged]:
         """The best few candidates by fused score, each with its signals and confidence."""
@@ -390,7 +395,6 @@ class Matcher:
         query_text = " ".join(query)
         out = []
         for rank, index in enumerate(chosen):
-            others = np.delete(order, rank)
             fused_here = float(fused[order[rank]])
             semantic_here = float(semantic[order[rank]])
             key_hits = [t for t in wanted if _contains(in_key[t], index)]
@@ -403,11 +407,9 @@ class Matcher:
             )
             signals = Signals(
                 fused=fused_here,
-                lead=fused_here - float(fused[others].max()) if len(others) else fused_here,
+                lead=_lead(fused[order], rank),
                 semantic=semantic_here,
-                semantic_lead=semantic_here - float(semantic[others].max())
-                if len(others)
-                else semantic_here,
+                semantic_lead=_lead(semantic[order], rank),
                 lexical=float(lexical[index]) / top_lexical,
                 coverage=sum(self.weight(t) for t in any_hits) / total,
                 key_coverage=sum(self.weight(t) for t in key_hits) / total,
@@ -466,6 +468,12 @@ class Matcher:
             return MatchResult(best=ranked[0], also=also, judged=judged)
         near = [x for x in ranked if x.confidence >= s.suggest_threshold][:MAX_SUGGESTIONS]
         return MatchResult(best=None, near=near, judged=judged)
+
+
+def _lead(values: Vectors, at: int) -> float:
+    """How far values[at] is ahead of the best of the others (all of it when there are none)."""
+    others = np.delete(values, at)
+    return float(values[at] - others.max()) if len(others) else float(values[at])
 
 
 def _top(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from askbot.answering import UNRESOLVED_BANNER, AnswerEngine
 from askbot.cli import main
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import EntryStatus
+from askbot.rules import HYPOTHETICAL, RECENT, Rule
 from askbot.store import Store
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
@@ -98,6 +100,15 @@ def test_declined_quotes_the_rule_and_a_hint(capsys: pytest.CaptureFixture[str])
     assert "No hypotheticals" in answer["message"] and "How to ask instead" in answer["message"]
     recent = ask_json(capsys, "Is the 2022 invasion of Ukraine like the purges?")
     assert recent["status"] == "declined" and recent["rule"] == "recent-events"
+
+
+@pytest.mark.parametrize("rule", [HYPOTHETICAL, RECENT], ids=lambda rule: rule.name)
+def test_a_rules_rephrasing_hint_suggests_questions_the_base_answers(rule: Rule) -> None:
+    """A declined member is told how to ask instead; the examples must lead to an answer."""
+    examples = re.findall(r'"([^"]+\?)"', rule.hint.split("try", 1)[-1].split("e.g.", 1)[-1])
+    assert len(examples) >= 2
+    for example in examples:
+        assert ENGINE.answer(example).status == "answered", example
 
 
 @pytest.mark.parametrize(

@@ -33,16 +33,16 @@ HYPOTHETICAL = Rule(
     "hypothetical",
     "No hypotheticals: like r/AskHistorians, we answer what happened and why, not what might have "
     "happened had things gone differently.",
-    'Ask about what did happen: instead of "What if Yagoda had not been arrested?", try "Why was '
-    'Yagoda arrested?" or "What did contemporaries expect to happen to Yagoda?"',
+    'Ask about what did happen: instead of "What if Yagoda had not been arrested?", try "Why did '
+    'Stalin have Yagoda arrested?" or "Why did Serge think Yagoda was doomed?"',
 )
 RECENT = Rule(
     "recent-events",
     f"The {RECENT_YEARS}-year rule: events of the last {RECENT_YEARS} years are current events, "
     "not history, and are not discussed here.",
     f"Ask about events more than {RECENT_YEARS} years ago, or about how historians have studied "
-    'them, e.g. "How was the Terror remembered under Khrushchev?" or "What did the '
-    "AskHistorians answer say about Stalin's responsibility?\"",
+    'them, e.g. "When did the Great Terror begin?" or "Was Stalin responsible for the Great '
+    'Terror?"',
 )
 
 # --- Reading a question as words -------------------------------------------------------------

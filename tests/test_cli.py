@@ -86,6 +86,75 @@ def test_import_of_invalid_files_changes_nothing(
     assert entry["revision"] == 1 and entry["citations"][0]["locator"] == "para. 11"
 
 
+def exported_aliases(capsys: pytest.CaptureFixture[str], directory: Path) -> int:
+    """How many alias groups the database holds, read back through ``facts export``."""
+    assert run(capsys, "facts", "export", str(directory))[0] == 0
+    return len(load_fact_base(directory).aliases)
+
+
+def test_import_of_a_folder_that_is_not_a_facts_directory_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    before = exported_aliases(capsys, tmp_path / "before")
+    (tmp_path / "empty").mkdir()
+    code, out, err = run(capsys, "facts", "import", str(tmp_path / "empty"))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"askbot: {tmp_path / 'empty'}: not a facts directory: it has neither entries/ nor"
+        " sources/; nothing was changed\n"
+    )
+    assert exported_aliases(capsys, tmp_path / "after") == before > 0
+
+
+def test_import_without_aliases_yaml_leaves_the_alias_table_alone(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path, tmp_path: Path
+) -> None:
+    before = exported_aliases(capsys, tmp_path / "before")
+    (facts_copy / "aliases.yaml").unlink()
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("summary: ", "summary: Edited. "))
+    code, out, _ = run(capsys, "facts", "import", str(facts_copy))
+    assert code == 0
+    assert "entries: 0 added, 1 changed" in out and "aliases left alone (no aliases.yaml)" in out
+    assert exported_aliases(capsys, tmp_path / "after") == before > 0
+
+
+def test_import_of_a_revision_the_database_never_had_says_so(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path
+) -> None:
+    run(capsys, "facts", "list")
+    path = facts_copy / "entries" / "yagoda-arrest-why.yaml"
+    path.write_text(path.read_text().replace("summary: ", "summary: Edited. ") + "revision: 99\n")
+    code, _, err = run(capsys, "facts", "import", str(facts_copy))
+    assert code == 1
+    assert err.splitlines() == [
+        "entry 'yagoda-arrest-why': the file claims revision 99, which does not exist; the entry"
+        " is at revision 1. Export it again, merge your edit, import again.",
+        "askbot: 1 conflict(s); nothing was imported",
+    ]
+
+
+def test_import_of_a_revision_beyond_sqlite_integers_is_a_field_error(
+    capsys: pytest.CaptureFixture[str], facts_copy: Path
+) -> None:
+    run(capsys, "facts", "list")
+    original = (facts_copy / "entries" / "yagoda-arrest-why.yaml").read_text()
+    new_entry = original.replace("id: yagoda-arrest-why", "id: yagoda-arrest-why-again").replace(
+        "question: Why was", "question: Why, again, was"
+    )
+    (facts_copy / "entries" / "yagoda-arrest-why-again.yaml").write_text(
+        new_entry + f"revision: {2**63}\n"
+    )
+    code, out, err = run(capsys, "facts", "import", str(facts_copy))
+    line = len(new_entry.splitlines()) + 1
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{facts_copy}/entries/yagoda-arrest-why-again.yaml:{line}: revision: Input should be"
+        f" less than or equal to {2**63 - 1}",
+        f"askbot: 1 problem(s) in {facts_copy}; nothing was changed",
+    ]
+
+
 def test_export_writes_the_file_layout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, _ = run(capsys, "facts", "export", str(tmp_path / "out"))
     assert code == 0

@@ -104,6 +104,49 @@ def test_edit_from_a_stale_file_is_refused_and_changes_nothing(
     assert with_store(lambda store: store.counts()) == counts
 
 
+def test_edit_from_a_revision_that_never_existed_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "arrest.yaml"
+    shown = show(capsys, path)
+    path.write_text(shown.replace("summary: ", "summary: Edited. ", 1) + "revision: 99\n")
+    counts = with_store(lambda store: store.counts())
+
+    code, out, err = run(capsys, "fact", "edit", str(path))
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"askbot: revision: the edit starts from revision 99, which '{ARREST}' never had;"
+        " it is at revision 1\n"
+    )
+    assert with_store(lambda store: store.counts()) == counts
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        (b"\x00", "binary file (contains NUL bytes), expected UTF-8 text"),
+        (b"\xff", "not UTF-8 text (byte {offset})"),
+    ],
+)
+@pytest.mark.parametrize("command", ["add", "edit"])
+def test_a_nul_or_non_utf8_byte_is_one_line_at_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, bad: bytes, why: str
+) -> None:
+    path = tmp_path / "entry.yaml"
+    head, tail = NEW_ENTRY.encode().split(b"Victor Serge")
+    path.write_bytes(head + bad + tail)
+    line = head.count(b"\n") + 1
+
+    code, out, err = run(capsys, "fact", command, str(path))
+
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path}:{line}: (file): {why.format(offset=len(head))}",
+        f"askbot: 1 problem(s) in {path}; nothing was changed",
+    ]
+
+
 # --- add -------------------------------------------------------------------------------------------
 
 

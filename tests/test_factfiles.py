@@ -187,3 +187,116 @@ def test_a_comment_must_reply_to_a_known_source(facts_copy: Path) -> None:
     assert errors_for(facts_copy) == [
         f"facts/sources/askhistorians-great-purge-comment.yaml:{line}: reply_to: unknown source id 'no-such-post'"
     ]
+
+
+def test_a_folder_without_entries_or_sources_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "aliases.yaml").write_text("aliases: []\n")
+    with pytest.raises(FactBaseInvalid) as caught:
+        load_fact_base(tmp_path / "other", shown="other")
+    assert [str(e) for e in caught.value.errors] == [
+        "other:1: (directory): not a facts directory: it has neither entries/ nor sources/"
+    ]
+
+
+def test_without_aliases_yaml_the_files_say_nothing_about_aliases(facts_copy: Path) -> None:
+    assert load_fact_base(facts_copy).aliases_given
+    (facts_copy / "aliases.yaml").unlink()
+    fact_base = load_fact_base(facts_copy)
+    assert not fact_base.aliases_given and fact_base.aliases == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "written"),
+    [
+        ("also_asked:\n", "also_asked: &asked\n", 3, "&asked"),
+        ("status: settled", "status: &s settled", 6, "&s"),
+        ("  locator: para. 7\n", "  locator: para. 7\ntags: *asked\n", 11, "*asked"),
+    ],
+)
+def test_yaml_anchors_and_aliases_are_refused_at_their_line(
+    facts_copy: Path, old: str, new: str, line: int, written: str
+) -> None:
+    write_entry(facts_copy, ENTRY.replace(old, new))
+    assert errors_for(facts_copy) == [
+        f"facts/entries/test-entry.yaml:{line}: (yaml): '{written}': YAML anchors and aliases"
+        " are not allowed in fact files; write the value out"
+    ]
+
+
+def test_nested_alias_bomb_is_refused_before_it_is_expanded(facts_copy: Path) -> None:
+    # Five levels of nine aliases each would expand into half a million strings; every level
+    # more multiplies that by nine, from a file of a few hundred bytes.
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 6)]
+    (facts_copy / "aliases.yaml").write_text("\n".join(lines) + "\n")
+    assert errors_for(facts_copy) == [
+        "facts/aliases.yaml:1: (yaml): '&a0': YAML anchors and aliases are not allowed in fact"
+        " files; write the value out"
+    ]
+
+
+def test_merge_keys_need_aliases_and_are_refused(facts_copy: Path) -> None:
+    (facts_copy / "aliases.yaml").write_text(
+        "aliases:\n- canonical: Yagoda\n  kind: person\n  variants: [Iagoda]\n"
+        "- <<: *first\n  canonical: Ezhov\n"
+    )
+    assert errors_for(facts_copy) == [
+        "facts/aliases.yaml:5: (yaml): '*first': YAML anchors and aliases are not allowed in"
+        " fact files; write the value out"
+    ]
+
+
+def test_control_character_is_reported_at_its_line_and_column(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY.replace("signed it.", "signed \x07it."))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:5: (yaml): character U+0007 at column 42:"
+        " control characters are not allowed"
+    ]
+
+
+def test_control_character_after_non_ascii_text_keeps_its_column(facts_copy: Path) -> None:
+    # libyaml counts bytes; the column is in characters, as an editor shows it.
+    write_entry(facts_copy, ENTRY.replace("communiqué, signed by", "communiqué,\x1b signed by"))
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:9: (yaml): character U+001B at column 34:"
+        " control characters are not allowed"
+    ]
+
+
+def test_nul_byte_is_reported_at_its_line(facts_copy: Path) -> None:
+    (facts_copy / "entries" / "test-entry.yaml").write_bytes(
+        ENTRY.replace("status: settled", "status: sett\x00led").encode()
+    )
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:6: (file): binary file (contains NUL bytes), expected UTF-8 text"
+    ]
+
+
+def test_revision_beyond_the_database_integer_range_is_a_field_error(facts_copy: Path) -> None:
+    write_entry(facts_copy, ENTRY + f"revision: {2**63}\n")
+    assert errors_for(facts_copy) == [
+        "facts/entries/test-entry.yaml:11: revision: Input should be less than or equal to"
+        f" {2**63 - 1}"
+    ]
+
+
+def test_a_file_that_failed_is_reported_once_not_where_it_is_referenced(
+    facts_copy: Path,
+) -> None:
+    # The entry and the source others cite are broken; everything citing them is not reported.
+    (facts_copy / "entries" / "yagoda-arrest-why.yaml").write_text("id: [yagoda-arrest-why\n")
+    source = facts_copy / "sources" / "serge-1937-yagoda.yaml"
+    source.write_text(source.read_text() + "confidence: high\n")
+    write_entry(facts_copy, ENTRY + "related:\n- yagoda-arrest-why\n- no-such-entry\n")
+    errors = errors_for(facts_copy)
+    assert [e.split(":")[0] for e in errors] == [
+        "facts/entries/test-entry.yaml",
+        "facts/entries/yagoda-arrest-why.yaml",
+        "facts/sources/serge-1937-yagoda.yaml",
+    ]
+    assert (
+        errors[0]
+        == "facts/entries/test-entry.yaml:13: related[1]: unknown entry id 'no-such-entry'"
+    )
+    assert errors[2].endswith(": confidence: unknown field")

@@ -107,6 +107,8 @@ def readable(answer: Answer) -> str:
 
 def _invalid(exc: FactBaseInvalid, where: str) -> CliError:
     """Print every ``file:line`` problem; the returned CliError is the one-line verdict."""
+    if [error.field for error in exc.errors] == ["(directory)"]:  # nothing inside was read
+        return CliError(f"{exc.errors[0].file}: {exc.errors[0].why}; nothing was changed")
     for error in exc.errors:
         print(error, file=sys.stderr)
     return CliError(f"{len(exc.errors)} problem(s) in {where}; nothing was changed")
@@ -122,9 +124,12 @@ def _load_dir(directory: str) -> Any:
 async def cmd_facts_validate(args: argparse.Namespace, settings: Settings) -> int:
     fact_base = _load_dir(args.directory)
     quotes = sum(len(e.all_citations()) for e in fact_base.entries)
+    aliases = (
+        f"{len(fact_base.aliases)} alias groups" if fact_base.aliases_given else "no aliases.yaml"
+    )
     print(
         f"{args.directory}: OK - {len(fact_base.sources)} sources, {len(fact_base.entries)} entries,"
-        f" {quotes} quotes verified, {len(fact_base.aliases)} alias groups"
+        f" {quotes} quotes verified, {aliases}"
     )
     return EXIT_OK
 

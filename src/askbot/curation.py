@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from askbot.citations import verify_citation
-from askbot.factfiles import TextRefused, decode_text, format_loc
+from askbot.factfiles import ALIASES_FILE, TextRefused, decode_text, format_loc
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
 from askbot.paragraphs import split_paragraphs
 from askbot.store import Actor, StaleRevision, Store, StoreError
@@ -56,7 +56,10 @@ class ImportPlan:
             f"{len(self.retired)} retired",
         ]
         line = "entries: " + ", ".join(parts)
-        line += f"; sources written: {len(self.sources_written)}; aliases {'replaced' if self.aliases_changed else 'unchanged'}"
+        aliases = "replaced" if self.aliases_changed else "unchanged"
+        if not self.incoming.aliases_given:
+            aliases = f"left alone (no {ALIASES_FILE})"
+        line += f"; sources written: {len(self.sources_written)}; aliases {aliases}"
         if self.only_in_database:
             line += f"; kept, only in the database: {', '.join(self.only_in_database)}"
         return line
@@ -87,6 +90,11 @@ def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
             plan.added.append(entry)
         elif old.content_equals(entry):
             plan.unchanged.append(entry.id)
+        elif entry.revision > old.revision:
+            plan.problems.append(
+                f"entry '{entry.id}': the file claims revision {entry.revision}, which does not exist;"
+                f" the entry is at revision {old.revision}. Export it again, merge your edit, import again."
+            )
         elif entry.revision != old.revision:
             plan.problems.append(
                 f"entry '{entry.id}': the file is at revision {entry.revision} but the database is at revision"
@@ -103,7 +111,7 @@ def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
         same_text = current.texts.get(source.text_file) == incoming.texts[source.text_file]
         if old_source != source or not same_text:
             plan.sources_written.append(source.id)
-    plan.aliases_changed = current.aliases != incoming.aliases
+    plan.aliases_changed = incoming.aliases_given and current.aliases != incoming.aliases
 
     # Entries kept from the database must still stand on the incoming sources.
     sources = {s.id: s for s in [*current.sources, *incoming.sources]}
@@ -363,6 +371,15 @@ async def save_entry(
                 raise CurationError([("id", f"an entry '{entry.id}' already exists")])
             if base_revision is not None and revision is None:
                 raise _no_entry(entry.id)
+            if base_revision is not None and revision is not None and base_revision > revision:
+                raise CurationError(
+                    [
+                        (
+                            "revision",
+                            f"the edit starts from revision {base_revision}, which '{entry.id}' never had; it is at revision {revision}",
+                        )
+                    ]
+                )
             if revision != base_revision:
                 raise StaleRevision(f"entry '{entry.id}' is no longer at revision {base_revision}")
             check_entry(entry, await store.read_fact_base(db))

@@ -4,7 +4,7 @@ Layout of a facts directory::
 
     sources/<id>.yaml      one Source each; its verbatim text is sources/<text_file>
     entries/<id>.yaml      one Entry each
-    aliases.yaml           AliasFile
+    aliases.yaml           AliasFile (left out: the alias table is left alone)
 
 Loading reports every problem at once as ``file:line: field: why``; nothing is returned unless the
 whole directory is valid. Export writes one canonical form, so import -> export is byte-stable.
@@ -112,9 +112,43 @@ def _index_lines(
             _index_lines(item, (*path, str(index)), lines, errors)
 
 
+def _anchor_error(text: str, file: str) -> FactError | None:
+    """The first anchor (``&name``) or alias (``*name``), read from the event stream before any
+    node is composed: a few hundred bytes of nested aliases expand into gigabytes, and fact files
+    never need them."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            written = (
+                f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
+            )
+            return FactError(
+                file,
+                event.start_mark.line + 1,
+                "(yaml)",
+                f"'{written}': YAML anchors and aliases are not allowed in fact files; write the value out",
+            )
+    return None
+
+
+def _reader_error(text: str, file: str, exc: yaml.reader.ReaderError) -> FactError:
+    """Where the unacceptable character is: libyaml's position counts bytes, so find the
+    character itself (the reader stops at its first occurrence)."""
+    character = chr(exc.character)
+    position = max(text.find(character), 0)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return FactError(
+        file, line, "(yaml)", f"character U+{ord(character):04X} at column {column}: {exc.reason}"
+    )
+
+
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactError]]:
-    """Parse one YAML document, keeping line numbers; duplicate keys are errors, not overwrites."""
+    """Parse one YAML document, keeping line numbers; duplicate keys are errors, not overwrites,
+    and anchors and aliases are refused before anything is expanded."""
     try:
+        anchor_error = _anchor_error(text, file)
+        if anchor_error is not None:
+            return None, [anchor_error]
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -128,6 +162,8 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactErro
         if exc.problem and exc.context and exc.context_mark:
             why += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         return None, [FactError(file, line, "(yaml)", why)]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(text, file, exc)]
     except yaml.YAMLError as exc:
         return None, [FactError(file, 1, "(yaml)", str(exc))]
     document = YamlDocument(file, data)
@@ -181,7 +217,10 @@ def decode_text(raw: bytes) -> str:
     if len(raw) > MAX_TEXT_BYTES:
         raise TextRefused(f"larger than {MAX_TEXT_BYTES:,} bytes")
     if b"\x00" in raw:
-        raise TextRefused("binary file (contains NUL bytes), expected UTF-8 text")
+        raise TextRefused(
+            "binary file (contains NUL bytes), expected UTF-8 text",
+            raw[: raw.index(b"\x00")].count(b"\n") + 1,
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -244,8 +283,15 @@ def _load_models(
     return loaded, errors
 
 
+def _failed_ids(directory: Path, loaded: list[tuple[ItemT, YamlDocument]]) -> set[str]:
+    """Ids of files that did not load (an id is its file's name). Their problem is reported once,
+    in their own file, not again as "unknown id" wherever another file refers to them."""
+    files = {path.stem for path in directory.glob("*.yaml")} if directory.is_dir() else set()
+    return files - {item.id for item, _ in loaded}
+
+
 def _check_sources(
-    sources: list[tuple[Source, YamlDocument]], sources_dir: Path, shown: str
+    sources: list[tuple[Source, YamlDocument]], sources_dir: Path, shown: str, failed: set[str]
 ) -> tuple[dict[str, str], list[FactError]]:
     texts: dict[str, str] = {}
     errors: list[FactError] = []
@@ -280,7 +326,7 @@ def _check_sources(
                         f"para. {uncited.paragraph} is not part of this source",
                     )
                 )
-    known = {source.id for source, _ in sources}
+    known = {source.id for source, _ in sources} | failed
     for source, document in sources:
         if source.reply_to is not None and (
             source.reply_to not in known or source.reply_to == source.id
@@ -290,15 +336,21 @@ def _check_sources(
 
 
 def _check_entries(
-    entries: list[tuple[Entry, YamlDocument]], sources: dict[str, Source], texts: dict[str, str]
+    entries: list[tuple[Entry, YamlDocument]],
+    sources: dict[str, Source],
+    texts: dict[str, str],
+    failed_entries: set[str],
+    failed_sources: set[str],
 ) -> list[FactError]:
     errors: list[FactError] = []
     entry_ids = {entry.id for entry, _ in entries}
     questions: dict[str, YamlDocument] = {}
     paragraphs = {name: split_paragraphs(text) for name, text in texts.items()}
     for entry, document in entries:
-        errors += _check_citations(entry, document, sources, paragraphs)
+        errors += _check_citations(entry, document, sources, paragraphs, failed_sources)
         for index, related in enumerate(entry.related):
+            if related in failed_entries:
+                continue  # its own file's problem is reported
             if related not in entry_ids:
                 errors.append(document.error(("related", index), f"unknown entry id '{related}'"))
             elif related == entry.id:
@@ -324,6 +376,7 @@ def _check_citations(
     document: YamlDocument,
     sources: dict[str, Source],
     paragraphs: dict[str, list[str]],
+    failed_sources: set[str],
 ) -> list[FactError]:
     errors: list[FactError] = []
     located = [(("citations", i), c) for i, c in enumerate(entry.citations)]
@@ -334,6 +387,8 @@ def _check_citations(
     ]
     for loc, citation in located:
         source = sources.get(citation.source)
+        if source is None and citation.source in failed_sources:
+            continue  # the source file's own problem is reported
         if source is None:
             errors.append(
                 document.error((*loc, "source"), f"unknown source id '{citation.source}'")
@@ -370,6 +425,9 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     shown = shown or str(directory)
     if not directory.is_dir():
         raise FactBaseInvalid([FactError(shown, 1, "(directory)", "not a directory")])
+    if not (directory / ENTRIES_DIR).is_dir() and not (directory / SOURCES_DIR).is_dir():
+        why = f"not a facts directory: it has neither {ENTRIES_DIR}/ nor {SOURCES_DIR}/"
+        raise FactBaseInvalid([FactError(shown, 1, "(directory)", why)])
     source_docs, errors = _load_documents(directory / SOURCES_DIR, f"{shown}/{SOURCES_DIR}")
     entry_docs, entry_parse_errors = _load_documents(
         directory / ENTRIES_DIR, f"{shown}/{ENTRIES_DIR}"
@@ -378,13 +436,23 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
     sources, source_errors = _load_models(Source, source_docs)
     entries, entry_errors = _load_models(Entry, entry_docs)
     errors += source_errors + entry_errors
-    texts, text_errors = _check_sources(sources, directory / SOURCES_DIR, f"{shown}/{SOURCES_DIR}")
+    failed_sources = _failed_ids(directory / SOURCES_DIR, sources)
+    texts, text_errors = _check_sources(
+        sources, directory / SOURCES_DIR, f"{shown}/{SOURCES_DIR}", failed_sources
+    )
     errors += text_errors
-    errors += _check_entries(entries, {s.id: s for s, _ in sources}, texts)
+    errors += _check_entries(
+        entries,
+        {s.id: s for s, _ in sources},
+        texts,
+        _failed_ids(directory / ENTRIES_DIR, entries),
+        failed_sources,
+    )
 
     aliases: list[AliasGroup] = []
     alias_path = directory / ALIASES_FILE
-    if alias_path.exists():
+    aliases_given = alias_path.exists()  # without the file, an import leaves aliases alone
+    if aliases_given:
         text, read_error = _read_text(alias_path, f"{shown}/{ALIASES_FILE}")
         document, alias_errors = (
             parse_yaml(text, f"{shown}/{ALIASES_FILE}") if text is not None else (None, [])
@@ -403,6 +471,7 @@ def load_fact_base(directory: Path, shown: str | None = None) -> FactBase:
         texts=texts,
         entries=[e for e, _ in entries],
         aliases=aliases,
+        aliases_given=aliases_given,
     )
 
 

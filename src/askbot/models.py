@@ -177,6 +177,9 @@ class Position(InputModel):
     citations: list[Citation] = Field(min_length=1)
 
 
+MAX_REVISION = 2**63 - 1  # SQLite's largest INTEGER: a revision must fit the revisions table
+
+
 class Entry(InputModel):
     """One curated answer to one question."""
 
@@ -193,7 +196,7 @@ class Entry(InputModel):
     tags: list[NonEmptyText] = []
     related: list[Slug] = []
     retired: bool = False
-    revision: int = Field(default=1, ge=1)
+    revision: int = Field(default=1, ge=1, le=MAX_REVISION)
 
     @field_validator("positions")
     @classmethod
@@ -239,3 +242,7 @@ class FactBase(BaseModel):
     texts: dict[str, str] = Field(description="text_file name -> verbatim text")
     entries: list[Entry]
     aliases: list[AliasGroup]
+    aliases_given: bool = Field(
+        default=True,
+        description="False: the files have no aliases.yaml, so an import leaves the alias table alone",
+    )

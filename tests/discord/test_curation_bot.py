@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from fake_discord import FakeDiscord
 
+from askbot.answering import queue_key
 from askbot.config import Settings
 from askbot.discord.bot import AskBot
 from askbot.discord.checks import NOT_A_MODERATOR
+from askbot.models import Entry
+from askbot.store import Actor
 
 NEW_QUESTION = "Who signed the government communique against Yagoda?"
 GOOD_CITATION = "serge-1937-yagoda | para. 7 | A Government communiqué, signed by Kalinin"
@@ -271,3 +274,94 @@ async def test_alias_is_used_by_ask_at_once(bot_and_fake) -> None:
         "fact alias", {"canonical": "Yezhov", "variant": "Yagodowski"}, **mod(fake)
     )
     assert refused.ephemeral and "already belongs to 'Yagoda'" in refused.content
+
+
+def assert_prefills_fit(record: Any) -> None:
+    """Discord's client cannot submit a prefilled value longer than its field's max_length."""
+    for label, component in fields_of(record).items():
+        assert len(component.get("value") or "") <= component.get("max_length", 4000), label
+
+
+async def put_entry_as_is(bot: AskBot, entry: Entry) -> None:
+    """Store a new revision of an entry the way the CLI or an import could have left it."""
+    current = await bot.store.entry(entry.id)
+    assert current is not None
+    async with bot.store.transaction() as db:
+        await bot.store.put_entry(
+            db,
+            entry.model_copy(update={"revision": current.revision + 1}),
+            Actor(name="test"),
+            "setup",
+            expected_revision=current.revision,
+        )
+    await bot.refresh_engine()
+
+
+async def test_edit_form_is_refused_for_an_entry_it_cannot_hold(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None
+    large = entry.model_copy(update={"citations": entry.citations * 40})
+    assert len("\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in large.citations)) > 4000
+    await put_entry_as_is(bot, large)
+    saved = await bot.store.entry("yagoda-arrest-why")
+    refused = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    assert refused.modal is None and refused.ephemeral
+    assert "citations" in refused.content and "4,000" in refused.content
+    assert "`askbot fact show yagoda-arrest-why" in refused.content
+    assert "`askbot fact edit yagoda-arrest-why.yaml" in refused.content
+    suggested = await fake.slash("fact suggest", {"entry": "yagoda-arrest-why"})
+    assert suggested.modal is None and suggested.ephemeral and "moderator" in suggested.content
+    assert await bot.store.entry("yagoda-arrest-why") == saved
+
+
+async def test_edit_form_is_refused_when_it_would_drop_a_quote_prefix(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None
+    pinned = entry.citations[0].model_copy(update={"prefix": "Serge:"})
+    await put_entry_as_is(bot, entry.model_copy(update={"citations": [pinned]}))
+    refused = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    assert refused.modal is None and "cannot show" in refused.content
+    assert "askbot fact edit" in refused.content
+
+
+async def test_status_form_is_refused_when_it_would_drop_positions(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("great-purge-planned-or-snowballed")
+    assert entry is not None
+    third = entry.positions[0].model_copy(update={"stance": "A third view"})
+    await put_entry_as_is(bot, entry.model_copy(update={"positions": [*entry.positions, third]}))
+    refused = await fake.slash(
+        "fact status",
+        {"entry": "great-purge-planned-or-snowballed", "status": "unresolved"},
+        **mod(fake),
+    )
+    assert refused.modal is None
+    assert f"it has {len(entry.positions) + 1} positions and the form holds 2" in refused.content
+    assert "askbot fact edit" in refused.content
+
+
+async def test_every_bundled_entry_opens_in_the_edit_form_unchanged(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    for entry in await bot.store.entries():
+        form = await fake.slash("fact edit", {"entry": entry.id}, **mod(fake))
+        assert form.modal is not None, form.content
+        assert_prefills_fit(form)
+        saved = await submit_fact_form(fake, form, {}, **mod(fake))
+        assert saved.ephemeral and "Not saved" not in saved.content
+        after = await bot.store.entry(entry.id)
+        assert after is not None and after.content_equals(entry)
+
+
+async def test_unanswered_long_question_is_cut_to_fit_the_question_field(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    question = "Why " + "and then what happened after that " * 14 + "in 1937?"
+    assert 300 < len(question) <= 500
+    await bot.store.record_unanswered(queue_key(question), question)
+    listing = await fake.slash("unanswered", {}, **mod(fake))
+    form = await fake.select(listing, listing.custom_ids[0], ["0"], **mod(fake))
+    assert_prefills_fit(form)
+    prefilled = fields_of(form)["Question"]["value"]
+    assert prefilled.endswith("…") and question.startswith(prefilled.removesuffix("…"))
+    assert (await bot.store.unanswered())[0]["example"] == question

@@ -344,3 +344,19 @@ async def test_each_command_logs_one_info_line_without_the_question(bot_and_fake
         assert f"latency_ms={record.latency_ms} outcome={record.outcome}" in record.getMessage()
     logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert not [m for m in logged for question, _ in asked if question in m]
+
+
+async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    answer = await fake.slash("ask", {"question": QUESTION})
+    clicks = [await fake.click(answer, "askbot:wrong:yagoda-arrest-why") for _ in range(5)]
+    assert all(c.ephemeral for c in clicks)
+    assert "already" in clicks[-1].content
+    again = await fake.slash("ask", {"question": QUESTION.lower()})
+    await fake.click(again, "askbot:wrong:yagoda-arrest-why")
+    queue = await bot.store.unanswered()
+    assert [(row["normalised"], row["count"]) for row in queue] == [
+        ("why did stalin have yagoda arrested", 1)
+    ]
+    await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
+    assert (await bot.store.unanswered())[0]["count"] == 2

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import FakeDiscord
+from fake_discord import ADMINISTRATOR, FakeDiscord
 
 from askbot.answering import queue_key
 from askbot.config import Settings
+from askbot.curation import PENDING_SUGGESTIONS_PER_MEMBER
 from askbot.discord.bot import AskBot
 from askbot.discord.checks import NOT_A_MODERATOR
 from askbot.models import Entry
@@ -344,11 +346,16 @@ async def test_status_form_is_refused_when_it_would_drop_positions(bot_and_fake)
 
 async def test_every_bundled_entry_opens_in_the_edit_form_unchanged(bot_and_fake) -> None:
     fake, bot = bot_and_fake
+    forms = {}
     for entry in await bot.store.entries():
-        form = await fake.slash("fact edit", {"entry": entry.id}, **mod(fake))
+        forms[entry.id] = form = await fake.slash("fact edit", {"entry": entry.id}, **mod(fake))
         assert form.modal is not None, form.content
         assert_prefills_fit(form)
-        saved = await submit_fact_form(fake, form, {}, **mod(fake))
+    settled = await bot.store.entry("yagoda-arrest-why")
+    contested = await bot.store.entry("great-purge-planned-or-snowballed")
+    for entry in (settled, contested):
+        assert entry is not None
+        saved = await submit_fact_form(fake, forms[entry.id], {}, **mod(fake))
         assert saved.ephemeral and "Not saved" not in saved.content
         after = await bot.store.entry(entry.id)
         assert after is not None and after.content_equals(entry)
@@ -365,3 +372,81 @@ async def test_unanswered_long_question_is_cut_to_fit_the_question_field(bot_and
     prefilled = fields_of(form)["Question"]["value"]
     assert prefilled.endswith("…") and question.startswith(prefilled.removesuffix("…"))
     assert (await bot.store.unanswered())[0]["example"] == question
+
+
+async def open_and_submit_suggestion(fake: FakeDiscord, number: int, **who: Any) -> Any:
+    opener = await fake.slash("fact suggest", {}, **who)
+    return await submit_fact_form(
+        fake,
+        opener,
+        {
+            "Question": f"{NEW_QUESTION} ({number})",
+            "Summary": "Serge wrote that Kalinin signed it.",
+            "Citations": GOOD_CITATION,
+        },
+        **who,
+    )
+
+
+async def test_a_member_can_have_only_a_few_suggestions_waiting(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    forms = [
+        await fake.slash("fact suggest", {}) for _ in range(PENDING_SUGGESTIONS_PER_MEMBER + 3)
+    ]
+    submitted = await asyncio.gather(
+        *(
+            submit_fact_form(
+                fake,
+                form,
+                {
+                    "Question": f"{NEW_QUESTION} ({n})",
+                    "Summary": "Serge wrote that Kalinin signed it.",
+                    "Citations": GOOD_CITATION,
+                },
+            )
+            for n, form in enumerate(forms)
+        )
+    )
+    queued = [r for r in submitted if "is waiting for a moderator's review" in r.content]
+    refused = [r for r in submitted if r not in queued]
+    assert len(queued) == PENDING_SUGGESTIONS_PER_MEMBER
+    assert all(
+        r.ephemeral and f"{PENDING_SUGGESTIONS_PER_MEMBER} suggestions waiting" in r.content
+        for r in refused
+    )
+    assert len(await bot.store.suggestions("pending")) == PENDING_SUGGESTIONS_PER_MEMBER
+    later = await fake.slash("fact suggest", {})
+    assert later.modal is None and later.ephemeral and "waiting for review" in later.content
+    other = await open_and_submit_suggestion(fake, 99, user_id=fake.snowflake())
+    assert "suggestion #" in other.content
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    await fake.click(opened, "askbot:review:approve:1", **mod(fake))
+    freed = await open_and_submit_suggestion(fake, 100)
+    assert "is waiting for a moderator's review" in freed.content
+
+
+async def test_restore_autocomplete_shows_retired_entries_to_moderators_only(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    await fake.slash(
+        "fact retire", {"entry": "yagoda-arrest-why", "reason": "testing"}, **mod(fake)
+    )
+    for_moderator = await fake.autocomplete("fact restore", {}, "entry", **mod(fake))
+    assert [c["value"] for c in for_moderator] == ["yagoda-arrest-why"]
+    assert await fake.autocomplete("fact restore", {}, "entry") == []
+    assert await fake.autocomplete("fact restore", {"entry": "yagoda"}, "entry") == []
+
+
+async def test_administrator_is_a_moderator_when_mod_roles_are_set(
+    fake_discord: FakeDiscord, running_bot, tmp_path: Path
+) -> None:
+    admins = await fake_discord.add_role("Admins", ADMINISTRATOR)
+    curators = await fake_discord.add_role("Curators")
+    fake, _ = await running_bot(
+        lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db", mod_roles=["Curators"]))
+    )
+    assert (await fake.slash("fact add", {}, roles=[admins])).modal is not None
+    assert (await fake.slash("review", {}, roles=[admins])).content.startswith("No suggestions")
+    assert (await fake.slash("fact add", {}, roles=[curators])).modal is not None
+    refused = await fake.slash("fact add", {}, **mod(fake))  # Manage Messages, but not a curator
+    assert refused.content == NOT_A_MODERATOR

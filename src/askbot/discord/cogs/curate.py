@@ -20,7 +20,7 @@ from askbot.curation import CurationError, EditConflict
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
 from askbot.discord.buttons import KeyedButton
-from askbot.discord.checks import actor, moderators_only, require_moderator
+from askbot.discord.checks import actor, is_moderator, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
 from askbot.models import Entry, EntryStatus, Position
 
@@ -548,6 +548,9 @@ class CurateCog(commands.Cog):
     async def _retired_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Retired entries are out of answers: only moderators see them listed."""
+        if not is_moderator(interaction):
+            return []
         retired = [e for e in await self.bot.store.entries(include_retired=True) if e.retired]
         wanted = current.casefold()
         return [
@@ -578,6 +581,10 @@ class CurateCog(commands.Cog):
     @app_commands.describe(entry="The entry to change (leave empty to suggest a new one)")
     @app_commands.autocomplete(entry=_entry_choices)
     async def suggest(self, interaction: discord.Interaction, entry: str | None = None) -> None:
+        try:
+            await curation.check_may_suggest(self.bot.store, actor(interaction))
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
         current = await self._entry(entry) if entry else None
         await interaction.response.send_modal(
             FactModal("suggest", entry=current, base_revision=current.revision if current else None)

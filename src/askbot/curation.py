@@ -172,6 +172,7 @@ async def apply_import(
 # --- Curating entries one by one (Discord, CLI) -------------------------------------------------
 
 SLUG_LIMIT = 60
+PENDING_SUGGESTIONS_PER_MEMBER = 5
 CITATION_LINE = re.compile(
     r"^\s*(?P<source>[^|]+?)\s*\|\s*(?P<locator>[^|]+?)\s*\|\s*(?P<quote>.+?)\s*$"
 )
@@ -592,11 +593,37 @@ async def add_alias(
 # --- Suggestions from members -------------------------------------------------------------------
 
 
+def _refuse_over_pending_limit(pending: int) -> None:
+    if pending >= PENDING_SUGGESTIONS_PER_MEMBER:
+        raise CurationError(
+            [
+                (
+                    "suggestion",
+                    f"you already have {pending} suggestions waiting for review (at most"
+                    f" {PENDING_SUGGESTIONS_PER_MEMBER} a member); please wait until a moderator"
+                    " has decided them",
+                )
+            ]
+        )
+
+
+async def check_may_suggest(store: Store, suggester: Actor) -> None:
+    """Refuse early, before a member types a suggestion that could not be queued."""
+    if suggester.id is not None:
+        _refuse_over_pending_limit(await store.pending_suggestions_by(suggester.id))
+
+
 async def suggest(store: Store, entry: Entry, base_revision: int | None, suggester: Actor) -> int:
-    """Queue a member's new entry or edit for review; it is checked now, applied only on approval."""
+    """Queue a member's new entry or edit for review; it is checked now, applied only on approval.
+
+    A member may have at most PENDING_SUGGESTIONS_PER_MEMBER waiting, counted in the same
+    transaction that queues, so a flood of submissions cannot slip past the limit.
+    """
     fact_base = await store.load_fact_base()
     check_entry(entry, fact_base)
     async with store.transaction() as db:
+        if suggester.id is not None:
+            _refuse_over_pending_limit(await store.count_pending_suggestions(db, suggester.id))
         suggestion_id = await store.add_suggestion(db, entry, base_revision, suggester)
         await store.audit(
             db,

@@ -177,6 +177,18 @@ MIGRATIONS: Sequence[Migration] = (
         scales BLOB NOT NULL
     );
     """,
+    # 5: "Not what I asked" feedback, so each member counts once per question and answer; and
+    # members' pending suggestions counted quickly (a member may have only a few waiting)
+    """
+    CREATE TABLE feedback (
+        normalised TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (normalised, entry_id, member_id)
+    );
+    CREATE INDEX suggestions_suggester ON suggestions (suggester_id, state);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -638,6 +650,22 @@ class Store:
             (normalised, example, now, now),
         )
 
+    async def record_feedback(
+        self, normalised: str, example: str, entry_id: str, member_id: str
+    ) -> bool:
+        """A member's "this answer missed my question": it joins the moderators' queue once per
+        member, question and answer. False when this member had already said so."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO feedback (normalised, entry_id, member_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (normalised, entry_id, member_id, utc_now()),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await self._queue_unanswered(db, normalised, example)
+        return True
+
     async def record_asked(
         self, status: str, entry_id: str | None, unanswered: tuple[str, str] | None = None
     ) -> None:
@@ -705,6 +733,19 @@ class Store:
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    @staticmethod
+    async def count_pending_suggestions(db: aiosqlite.Connection, suggester_id: str) -> int:
+        """How many of one member's suggestions await review."""
+        rows = await db.execute_fetchall(
+            "SELECT count(*) FROM suggestions WHERE suggester_id = ? AND state = 'pending'",
+            (suggester_id,),
+        )
+        return int(next(iter(rows))[0])
+
+    async def pending_suggestions_by(self, suggester_id: str) -> int:
+        async with self._reading() as db:
+            return await self.count_pending_suggestions(db, suggester_id)
 
     async def suggestions(self, state: str = "pending", limit: int = 25) -> list[dict[str, Any]]:
         async with self._reading() as db:

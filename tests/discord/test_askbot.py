@@ -185,6 +185,60 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
     assert "cite entry:a-very-long-entry" in str(record.embeds[0])
 
 
+async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) -> Entry:
+    """A debated entry with ``positions`` positions of ``stance_words`` words each."""
+    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    assert base is not None
+    entry = Entry(
+        id="a-crowded-debate",
+        question="What does everyone say about the qwyxx question?",
+        also_asked=["qwyxx question"],
+        summary="The qwyxx question is contested.",
+        status="debated",
+        positions=[
+            Position(
+                stance=f"Stance {n}: " + "words " * stance_words,
+                held_by=f"Holder {n}",
+                citations=base.positions[0].citations,
+            )
+            for n in range(positions)
+        ],
+        citations=base.citations,
+    )
+    async with bot.store.transaction() as db:
+        await bot.store.put_entry(db, entry, Actor(name="test"), "limits", expected_revision=None)
+    await bot.refresh_engine()
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("positions", "stance_words"),
+    [(30, 3), (24, 3), (6, 200), (12, 150)],
+    ids=["many-positions", "24-positions", "long-positions", "many-long-positions"],
+)
+async def test_answer_always_keeps_its_sources(
+    bot_and_fake, positions: int, stance_words: int
+) -> None:
+    fake, bot = bot_and_fake
+    entry = await put_contested_entry(bot, positions, stance_words)
+    entry_id = entry.id
+    record = await fake.slash("ask", {"question": "qwyxx question"})
+    embed = record.embeds[0]
+    assert embed["footer"]["text"].startswith(f"entry {entry_id}")
+    sources = field(embed, "Sources")["value"]
+    assert sources.startswith("**") and f"{entry.citations[0].locator} [" in sources
+    shown = [f for f in embed["fields"] if f["name"].startswith("Position ")]
+    assert shown and shown[0]["name"] == "Position 1: held by Holder 0"
+    if len(shown) < positions:
+        more = field(embed, "More positions")["value"]
+        assert more.startswith(f"{positions - len(shown)} more position")
+        assert f"/cite entry:{entry_id}" in more
+    else:
+        assert not [f for f in embed["fields"] if f["name"] == "More positions"]
+    names = [f["name"] for f in embed["fields"]]
+    assert names.index("Sources") > names.index(shown[-1]["name"])
+
+
 async def test_bot_survives_an_exception_inside_a_command(
     bot_and_fake, monkeypatch, caplog
 ) -> None:
@@ -290,3 +344,19 @@ async def test_each_command_logs_one_info_line_without_the_question(bot_and_fake
         assert f"latency_ms={record.latency_ms} outcome={record.outcome}" in record.getMessage()
     logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert not [m for m in logged for question, _ in asked if question in m]
+
+
+async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    answer = await fake.slash("ask", {"question": QUESTION})
+    clicks = [await fake.click(answer, "askbot:wrong:yagoda-arrest-why") for _ in range(5)]
+    assert all(c.ephemeral for c in clicks)
+    assert "already" in clicks[-1].content
+    again = await fake.slash("ask", {"question": QUESTION.lower()})
+    await fake.click(again, "askbot:wrong:yagoda-arrest-why")
+    queue = await bot.store.unanswered()
+    assert [(row["normalised"], row["count"]) for row in queue] == [
+        ("why did stalin have yagoda arrested", 1)
+    ]
+    await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
+    assert (await bot.store.unanswered())[0]["count"] == 2

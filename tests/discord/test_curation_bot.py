@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import FakeDiscord
+from fake_discord import ADMINISTRATOR, FakeDiscord
 
+from askbot.answering import queue_key
 from askbot.config import Settings
+from askbot.curation import PENDING_SUGGESTIONS_PER_MEMBER
 from askbot.discord.bot import AskBot
 from askbot.discord.checks import NOT_A_MODERATOR
+from askbot.models import Entry
+from askbot.store import Actor
 
 NEW_QUESTION = "Who signed the government communique against Yagoda?"
 GOOD_CITATION = "serge-1937-yagoda | para. 7 | A Government communiqué, signed by Kalinin"
@@ -271,3 +276,177 @@ async def test_alias_is_used_by_ask_at_once(bot_and_fake) -> None:
         "fact alias", {"canonical": "Yezhov", "variant": "Yagodowski"}, **mod(fake)
     )
     assert refused.ephemeral and "already belongs to 'Yagoda'" in refused.content
+
+
+def assert_prefills_fit(record: Any) -> None:
+    """Discord's client cannot submit a prefilled value longer than its field's max_length."""
+    for label, component in fields_of(record).items():
+        assert len(component.get("value") or "") <= component.get("max_length", 4000), label
+
+
+async def put_entry_as_is(bot: AskBot, entry: Entry) -> None:
+    """Store a new revision of an entry the way the CLI or an import could have left it."""
+    current = await bot.store.entry(entry.id)
+    assert current is not None
+    async with bot.store.transaction() as db:
+        await bot.store.put_entry(
+            db,
+            entry.model_copy(update={"revision": current.revision + 1}),
+            Actor(name="test"),
+            "setup",
+            expected_revision=current.revision,
+        )
+    await bot.refresh_engine()
+
+
+async def test_edit_form_is_refused_for_an_entry_it_cannot_hold(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None
+    large = entry.model_copy(update={"citations": entry.citations * 40})
+    assert len("\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in large.citations)) > 4000
+    await put_entry_as_is(bot, large)
+    saved = await bot.store.entry("yagoda-arrest-why")
+    refused = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    assert refused.modal is None and refused.ephemeral
+    assert "citations" in refused.content and "4,000" in refused.content
+    assert "`askbot fact show yagoda-arrest-why" in refused.content
+    assert "`askbot fact edit yagoda-arrest-why.yaml" in refused.content
+    suggested = await fake.slash("fact suggest", {"entry": "yagoda-arrest-why"})
+    assert suggested.modal is None and suggested.ephemeral and "moderator" in suggested.content
+    assert await bot.store.entry("yagoda-arrest-why") == saved
+
+
+async def test_edit_form_is_refused_when_it_would_drop_a_quote_prefix(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None
+    pinned = entry.citations[0].model_copy(update={"prefix": "Serge:"})
+    await put_entry_as_is(bot, entry.model_copy(update={"citations": [pinned]}))
+    refused = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    assert refused.modal is None and "cannot show" in refused.content
+    assert "askbot fact edit" in refused.content
+
+
+async def test_status_form_is_refused_when_it_would_drop_positions(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    entry = await bot.store.entry("great-purge-planned-or-snowballed")
+    assert entry is not None
+    third = entry.positions[0].model_copy(update={"stance": "A third view"})
+    await put_entry_as_is(bot, entry.model_copy(update={"positions": [*entry.positions, third]}))
+    refused = await fake.slash(
+        "fact status",
+        {"entry": "great-purge-planned-or-snowballed", "status": "unresolved"},
+        **mod(fake),
+    )
+    assert refused.modal is None
+    assert f"it has {len(entry.positions) + 1} positions and the form holds 2" in refused.content
+    assert "askbot fact edit" in refused.content
+
+
+async def test_every_bundled_entry_opens_in_the_edit_form_unchanged(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    forms = {}
+    for entry in await bot.store.entries():
+        forms[entry.id] = form = await fake.slash("fact edit", {"entry": entry.id}, **mod(fake))
+        assert form.modal is not None, form.content
+        assert_prefills_fit(form)
+    settled = await bot.store.entry("yagoda-arrest-why")
+    contested = await bot.store.entry("great-purge-planned-or-snowballed")
+    for entry in (settled, contested):
+        assert entry is not None
+        saved = await submit_fact_form(fake, forms[entry.id], {}, **mod(fake))
+        assert saved.ephemeral and "Not saved" not in saved.content
+        after = await bot.store.entry(entry.id)
+        assert after is not None and after.content_equals(entry)
+
+
+async def test_unanswered_long_question_is_cut_to_fit_the_question_field(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    question = "Why " + "and then what happened after that " * 14 + "in 1937?"
+    assert 300 < len(question) <= 500
+    await bot.store.record_unanswered(queue_key(question), question)
+    listing = await fake.slash("unanswered", {}, **mod(fake))
+    form = await fake.select(listing, listing.custom_ids[0], ["0"], **mod(fake))
+    assert_prefills_fit(form)
+    prefilled = fields_of(form)["Question"]["value"]
+    assert prefilled.endswith("…") and question.startswith(prefilled.removesuffix("…"))
+    assert (await bot.store.unanswered())[0]["example"] == question
+
+
+async def open_and_submit_suggestion(fake: FakeDiscord, number: int, **who: Any) -> Any:
+    opener = await fake.slash("fact suggest", {}, **who)
+    return await submit_fact_form(
+        fake,
+        opener,
+        {
+            "Question": f"{NEW_QUESTION} ({number})",
+            "Summary": "Serge wrote that Kalinin signed it.",
+            "Citations": GOOD_CITATION,
+        },
+        **who,
+    )
+
+
+async def test_a_member_can_have_only_a_few_suggestions_waiting(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    forms = [
+        await fake.slash("fact suggest", {}) for _ in range(PENDING_SUGGESTIONS_PER_MEMBER + 3)
+    ]
+    submitted = await asyncio.gather(
+        *(
+            submit_fact_form(
+                fake,
+                form,
+                {
+                    "Question": f"{NEW_QUESTION} ({n})",
+                    "Summary": "Serge wrote that Kalinin signed it.",
+                    "Citations": GOOD_CITATION,
+                },
+            )
+            for n, form in enumerate(forms)
+        )
+    )
+    queued = [r for r in submitted if "is waiting for a moderator's review" in r.content]
+    refused = [r for r in submitted if r not in queued]
+    assert len(queued) == PENDING_SUGGESTIONS_PER_MEMBER
+    assert all(
+        r.ephemeral and f"{PENDING_SUGGESTIONS_PER_MEMBER} suggestions waiting" in r.content
+        for r in refused
+    )
+    assert len(await bot.store.suggestions("pending")) == PENDING_SUGGESTIONS_PER_MEMBER
+    later = await fake.slash("fact suggest", {})
+    assert later.modal is None and later.ephemeral and "waiting for review" in later.content
+    other = await open_and_submit_suggestion(fake, 99, user_id=fake.snowflake())
+    assert "suggestion #" in other.content
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    await fake.click(opened, "askbot:review:approve:1", **mod(fake))
+    freed = await open_and_submit_suggestion(fake, 100)
+    assert "is waiting for a moderator's review" in freed.content
+
+
+async def test_restore_autocomplete_shows_retired_entries_to_moderators_only(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    await fake.slash(
+        "fact retire", {"entry": "yagoda-arrest-why", "reason": "testing"}, **mod(fake)
+    )
+    for_moderator = await fake.autocomplete("fact restore", {}, "entry", **mod(fake))
+    assert [c["value"] for c in for_moderator] == ["yagoda-arrest-why"]
+    assert await fake.autocomplete("fact restore", {}, "entry") == []
+    assert await fake.autocomplete("fact restore", {"entry": "yagoda"}, "entry") == []
+
+
+async def test_administrator_is_a_moderator_when_mod_roles_are_set(
+    fake_discord: FakeDiscord, running_bot, tmp_path: Path
+) -> None:
+    admins = await fake_discord.add_role("Admins", ADMINISTRATOR)
+    curators = await fake_discord.add_role("Curators")
+    fake, _ = await running_bot(
+        lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db", mod_roles=["Curators"]))
+    )
+    assert (await fake.slash("fact add", {}, roles=[admins])).modal is not None
+    assert (await fake.slash("review", {}, roles=[admins])).content.startswith("No suggestions")
+    assert (await fake.slash("fact add", {}, roles=[curators])).modal is not None
+    refused = await fake.slash("fact add", {}, **mod(fake))  # Manage Messages, but not a curator
+    assert refused.content == NOT_A_MODERATOR

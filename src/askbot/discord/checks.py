@@ -1,8 +1,10 @@
 """Who may curate: one check, used by every curation command and every curation button.
 
-Moderators are members with one of ASKBOT_MOD_ROLES (ids or names) or, when none is configured,
-the Manage Messages permission. Discord's ``default_permissions`` only hides commands in its
-client; the API does not enforce it, so the bot checks every time.
+Moderators are members with the Administrator permission, and members with one of
+ASKBOT_MOD_ROLES (ids or names) or, when none is configured, the Manage Messages permission.
+Administrators always count: a role list can never lock out the people who run the server.
+Discord's ``default_permissions`` only hides commands in its client; the API does not enforce it,
+so the bot checks every time.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def is_moderator(interaction: discord.Interaction) -> bool:
     member = interaction.user
     if not isinstance(member, discord.Member):
         return False  # curation happens in the community's guild, not in DMs
+    if interaction.permissions.administrator:
+        return True
     wanted = {role.casefold() for role in interaction.client.settings.mod_roles}  # type: ignore[attr-defined]
     if wanted:
         return any(

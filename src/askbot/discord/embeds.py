@@ -7,9 +7,11 @@ Anything longer is cut at a word boundary with a pointer to ``/cite``, never sen
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import discord
 
-from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView
+from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView, PositionView
 from askbot.citations import CitedQuote
 from askbot.models import Entry, EntryStatus, Source
 
@@ -54,14 +56,28 @@ def _citation_line(citation: CitationView, quote_limit: int = QUOTE_PREVIEW) -> 
     return f"**{escape(citation.author)}**, *{escape(citation.title)}* ({date}), {citation.locator} [{citation.kind}]\n> {escape(quote)}"
 
 
+class Field(NamedTuple):
+    """An embed field already cut to Discord's limits."""
+
+    name: str
+    value: str
+
+    @property
+    def size(self) -> int:
+        return len(self.name) + len(self.value)
+
+
+def _field(name: str, value: str, entry_id: str) -> Field:
+    return Field(
+        clip(name, FIELD_NAME_LIMIT), clip(value, FIELD_VALUE_LIMIT, cite_pointer(entry_id))
+    )
+
+
 def _add_field(embed: discord.Embed, name: str, value: str, entry_id: str) -> None:
     if len(embed.fields) >= FIELD_COUNT_LIMIT:
         return
-    embed.add_field(
-        name=clip(name, FIELD_NAME_LIMIT),
-        value=clip(value, FIELD_VALUE_LIMIT, cite_pointer(entry_id)),
-        inline=False,
-    )
+    field = _field(name, value, entry_id)
+    embed.add_field(name=field.name, value=field.value, inline=False)
 
 
 def fit_total(embed: discord.Embed, entry_id: str) -> discord.Embed:
@@ -80,8 +96,44 @@ def fit_total(embed: discord.Embed, entry_id: str) -> discord.Embed:
     return embed
 
 
+def _position_field(number: int, position: PositionView, entry_id: str) -> Field:
+    kinds = ", ".join(sorted({c.kind for c in position.citations}))
+    return _field(
+        f"Position {number}: held by {position.held_by}",
+        f"{escape(position.stance)}\n*Rests on: {kinds} source*",
+        entry_id,
+    )
+
+
+def _more_positions(left: int, entry_id: str) -> Field:
+    return Field(
+        "More positions",
+        f"{left} more position(s), with who holds each: `/cite entry:{entry_id}` lists every quote.",
+    )
+
+
+def _fit_positions(positions: list[Field], room: int, slots: int, entry_id: str) -> list[Field]:
+    """The positions that fit in ``room`` characters and ``slots`` fields, the rest as a pointer."""
+    if len(positions) <= slots and sum(f.size for f in positions) <= room:
+        return positions
+    pointer_size = _more_positions(len(positions), entry_id).size
+    shown: list[Field] = []
+    for position in positions:
+        if len(shown) + 2 > slots or position.size + pointer_size > room:
+            break
+        shown.append(position)
+        room -= position.size
+    return [*shown, _more_positions(len(positions) - len(shown), entry_id)]
+
+
 def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
-    """The public reply to an answered question: the flag first when it is open, then the answer."""
+    """The public reply to an answered question: the flag first when it is open, then the answer.
+
+    Laid out to fit by construction: title, author, footer and the Sources field always fit
+    (with room kept for a pointer to /cite); the description takes what is left, up to its own
+    limit; the positions fill the rest, those that do not fit named in one pointer; related
+    entries come last, when there is room.
+    """
     match: MatchView = answer.matches[0]
     open_question = match.status is not EntryStatus.SETTLED
     description = match.summary
@@ -89,28 +141,37 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         description = f"⚠️ **{UNRESOLVED_BANNER[match.status]}**\n\n{description}"
     embed = discord.Embed(
         title=clip(match.question, TITLE_LIMIT),
-        description=clip(description, DESCRIPTION_LIMIT, cite_pointer(match.id)),
         colour=COLOUR_OPEN if open_question else COLOUR_ANSWER,
     )
     embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
-    for number, position in enumerate(match.positions, 1):
-        kinds = ", ".join(sorted({c.kind for c in position.citations}))
-        _add_field(
-            embed,
-            f"Position {number}: held by {position.held_by}",
-            f"{escape(position.stance)}\n*Rests on: {kinds} source*",
-            match.id,
-        )
-    sources = "\n".join(_citation_line(c) for c in match.citations)
-    _add_field(embed, "Sources", sources, match.id)
-    if len(answer.matches) > 1:
-        related = "\n".join(f"• {escape(m.question)} (`{m.id}`)" for m in answer.matches[1:])
-        _add_field(embed, "Related entries", related, match.id)
     footer = f"entry {match.id} · /cite entry:{match.id} for full citations"
     if asked_by:
         footer = f"asked by {asked_by} · {footer}"
     embed.set_footer(text=clip(footer, FOOTER_LIMIT))
-    return fit_total(embed, match.id)
+    sources = _field("Sources", "\n".join(_citation_line(c) for c in match.citations), match.id)
+    kept_for_pointer = _more_positions(len(match.positions), match.id).size
+    description_room = TOTAL_LIMIT - len(embed) - sources.size - kept_for_pointer
+    embed.description = clip(
+        description, min(DESCRIPTION_LIMIT, description_room), cite_pointer(match.id)
+    )
+    positions = [
+        _position_field(number, position, match.id)
+        for number, position in enumerate(match.positions, 1)
+    ]
+    room = TOTAL_LIMIT - len(embed) - sources.size
+    fields = [*_fit_positions(positions, room, FIELD_COUNT_LIMIT - 1, match.id), sources]
+    if len(answer.matches) > 1:
+        related = _field(
+            "Related entries",
+            "\n".join(f"• {escape(m.question)} (`{m.id}`)" for m in answer.matches[1:]),
+            match.id,
+        )
+        left = TOTAL_LIMIT - len(embed) - sum(f.size for f in fields)
+        if len(fields) < FIELD_COUNT_LIMIT and related.size <= left:
+            fields.append(related)
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
 
 
 def citations_embed(entry: Entry, quotes: list[CitedQuote]) -> discord.Embed:

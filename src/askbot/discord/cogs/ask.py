@@ -95,10 +95,16 @@ class NotWhatIAskedButton(KeyedButton, template=rf"askbot:wrong:(?P<key>{ENTRY_I
     async def run(self, interaction: discord.Interaction) -> None:
         bot: AskBot = interaction.client  # type: ignore[assignment]
         question = question_on(interaction.message)
+        counted = True
         if question and queue_key(question):
-            await bot.store.record_unanswered(queue_key(question), clean_question(question))
+            counted = await bot.store.record_feedback(
+                queue_key(question), clean_question(question), self.key, str(interaction.user.id)
+            )
         await interaction.response.send_message(
-            "Thanks: the moderators will see that this answer missed your question.", ephemeral=True
+            "Thanks: the moderators will see that this answer missed your question."
+            if counted
+            else "You already told us this answer missed your question; it is counted once.",
+            ephemeral=True,
         )
 
 

@@ -7,20 +7,22 @@ refused change comes back with the reason and an "Edit again" button prefilled w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from pydantic import ValidationError
 
 from askbot import curation
 from askbot.curation import CurationError, EditConflict
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
 from askbot.discord.buttons import KeyedButton
-from askbot.discord.checks import actor, moderators_only, require_moderator
+from askbot.discord.checks import actor, is_moderator, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
-from askbot.models import Entry, EntryStatus
+from askbot.models import Entry, EntryStatus, Position
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
@@ -28,12 +30,112 @@ if TYPE_CHECKING:
 Mode = Literal["add", "edit", "suggest"]
 MODAL_TITLE_LIMIT = 45
 TEXT_INPUT_LIMIT = 4000
+FORM_LIMITS = {
+    "question": 300,
+    "also_asked": TEXT_INPUT_LIMIT,
+    "summary": TEXT_INPUT_LIMIT,
+    "status": 20,
+    "citations": TEXT_INPUT_LIMIT,
+}
+STATUS_FORM_POSITIONS = 2
 HISTORY_SHOWN = 10
 
 
 def citation_lines(entry: Entry | None) -> str:
     return (
         "\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in entry.citations) if entry else ""
+    )
+
+
+def entry_form_values(entry: Entry | None) -> dict[str, str]:
+    """What the entry form shows for an entry (or for a new one)."""
+    return {
+        "question": entry.question if entry else "",
+        "also_asked": "\n".join(entry.also_asked) if entry else "",
+        "summary": entry.summary if entry else "",
+        "status": entry.status.value if entry else EntryStatus.SETTLED.value,
+        "citations": citation_lines(entry),
+    }
+
+
+def entry_form_fields(values: dict[str, str], entry: Entry | None) -> dict[str, Any]:
+    """An entry's fields from what the entry form holds; what the form does not show is kept."""
+    base = (
+        entry.model_dump() if entry else {"positions": [], "people": [], "tags": [], "related": []}
+    )
+    status = values["status"].strip().casefold()
+    return {
+        **base,
+        "id": entry.id if entry else None,
+        "question": values["question"].strip(),
+        "also_asked": [line.strip() for line in values["also_asked"].splitlines() if line.strip()],
+        "summary": values["summary"].strip(),
+        "status": status,
+        "citations": curation.parse_citations(values["citations"]),
+        "positions": base["positions"] if status != EntryStatus.SETTLED else [],
+    }
+
+
+def form_loss(
+    values: dict[str, str], limits: dict[str, int], reads_back: Callable[[], bool]
+) -> str | None:
+    """Why a form prefilled with a saved entry's ``values`` would lose part of it, or None.
+
+    Each value must fit its field, and reading the untouched form back must give the entry
+    unchanged: saving then never drops what a field could not hold or the form cannot show.
+    """
+    for name, text in values.items():
+        if len(text) > limits[name]:
+            return (
+                f"the {name.replace('_', '-')} field would need {len(text):,} characters"
+                f" and holds {limits[name]:,}"
+            )
+    try:
+        unchanged = reads_back()
+    except (CurationError, ValidationError):
+        unchanged = False
+    if unchanged:
+        return None
+    return (
+        "it holds what the form cannot show (a quote's prefix or suffix, or a line break in a line)"
+    )
+
+
+def entry_form_loss(entry: Entry) -> str | None:
+    """Why the entry form cannot hold ``entry`` without loss, or None."""
+    values = entry_form_values(entry)
+    return form_loss(
+        values,
+        FORM_LIMITS,
+        lambda: curation.draft_entry(entry_form_fields(values, entry)).content_equals(entry),
+    )
+
+
+def status_form_loss(entry: Entry) -> str | None:
+    """Why the two-position status form cannot hold ``entry``'s positions without loss, or None."""
+    if len(entry.positions) > STATUS_FORM_POSITIONS:
+        return f"it has {len(entry.positions)} positions and the form holds {STATUS_FORM_POSITIONS}"
+    shown = {f"position {i + 1}": position_text(entry, i) for i in range(len(entry.positions))}
+
+    def reads_back() -> bool:
+        parsed = [curation.parse_position(text, name) for name, text in shown.items()]
+        return [Position.model_validate(p) for p in parsed] == entry.positions
+
+    return form_loss(shown, dict.fromkeys(shown, TEXT_INPUT_LIMIT), reads_back)
+
+
+def form_refusal(entry: Entry, why: str, mode: Mode) -> UserFacingError:
+    """The private reply when an entry cannot be opened in a form without losing part of it."""
+    head = f"`{entry.id}` cannot be opened in a Discord form without losing part of it: {why}."
+    if mode == "suggest":
+        return UserFacingError(
+            f"{head} Please describe the change to a moderator; they can edit it with"
+            f" `askbot fact show` and `askbot fact edit`."
+        )
+    return UserFacingError(
+        f"{head} Nothing was changed. Edit it with the CLI instead:"
+        f" `askbot fact show {entry.id} > {entry.id}.yaml`, edit the file,"
+        f" then `askbot fact edit {entry.id}.yaml`."
     )
 
 
@@ -67,39 +169,39 @@ class FactModal(discord.ui.Modal):
         }
         super().__init__(title=embeds.clip(titles[mode], MODAL_TITLE_LIMIT), timeout=30 * 60)
         self.mode, self.entry, self.base_revision = mode, entry, base_revision
-        typed = typed or {}
-
-        def value(name: str, default: str) -> str:
-            return typed.get(name, default)[:TEXT_INPUT_LIMIT]
-
+        if entry is not None and not typed and (loss := entry_form_loss(entry)):
+            raise form_refusal(entry, loss, mode)
+        # What was typed is a draft (the unanswered queue or the refused form keeps the original):
+        # cut to fit its field.
+        values = entry_form_values(entry) | {
+            name: embeds.clip(text, FORM_LIMITS[name]) for name, text in (typed or {}).items()
+        }
         self.question = discord.ui.TextInput(
-            label="Question",
-            max_length=300,
-            default=value("question", entry.question if entry else ""),
+            label="Question", max_length=FORM_LIMITS["question"], default=values["question"]
         )
         self.also_asked = discord.ui.TextInput(
             label="Also asked as (one phrasing per line)",
             style=discord.TextStyle.paragraph,
             required=False,
-            max_length=TEXT_INPUT_LIMIT,
-            default=value("also_asked", "\n".join(entry.also_asked) if entry else ""),
+            max_length=FORM_LIMITS["also_asked"],
+            default=values["also_asked"],
         )
         self.summary = discord.ui.TextInput(
             label="Summary (our own words, max 900 characters)",
             style=discord.TextStyle.paragraph,
-            max_length=TEXT_INPUT_LIMIT,
-            default=value("summary", entry.summary if entry else ""),
+            max_length=FORM_LIMITS["summary"],
+            default=values["summary"],
         )
         self.status = discord.ui.TextInput(
             label="Status: settled, debated or unresolved",
-            max_length=20,
-            default=value("status", entry.status.value if entry else "settled"),
+            max_length=FORM_LIMITS["status"],
+            default=values["status"],
         )
         self.citations = discord.ui.TextInput(
             label="Citations: source-id | para. N | exact quote",
             style=discord.TextStyle.paragraph,
-            max_length=TEXT_INPUT_LIMIT,
-            default=value("citations", citation_lines(entry)),
+            max_length=FORM_LIMITS["citations"],
+            default=values["citations"],
             placeholder="serge-1937-yagoda | para. 11 | A scapegoat was required",
         )
         for item in (self.question, self.also_asked, self.summary, self.status, self.citations):
@@ -111,32 +213,12 @@ class FactModal(discord.ui.Modal):
             for name in ("question", "also_asked", "summary", "status", "citations")
         }
 
-    def fields(self, bot: AskBot) -> dict[str, Any]:
-        base = (
-            self.entry.model_dump()
-            if self.entry
-            else {"positions": [], "people": [], "tags": [], "related": []}
-        )
-        status = self.status.value.strip().casefold()
-        return {
-            **base,
-            "id": self.entry.id if self.entry else None,
-            "question": self.question.value.strip(),
-            "also_asked": [
-                line.strip() for line in self.also_asked.value.splitlines() if line.strip()
-            ],
-            "summary": self.summary.value.strip(),
-            "status": status,
-            "citations": curation.parse_citations(self.citations.value),
-            "positions": base["positions"] if status != EntryStatus.SETTLED else [],
-        }
-
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         bot: AskBot = interaction.client  # type: ignore[assignment]
         if self.mode != "suggest":
             require_moderator(interaction)
         try:
-            fields = self.fields(bot)
+            fields = entry_form_fields(self.typed(), self.entry)
             if fields["id"] is None:
                 fields["id"] = curation.new_entry_id(
                     fields["question"], await bot.store.load_fact_base()
@@ -210,19 +292,21 @@ class StatusModal(discord.ui.Modal):
             timeout=30 * 60,
         )
         self.entry, self.new_status = entry, status
+        if loss := status_form_loss(entry):
+            raise form_refusal(entry, loss, "edit")
         placeholder = "stance: ...\nheld by: ... (which source, what kind)\ncite: source-id | para. N | exact quote"
         self.first = discord.ui.TextInput(
             label="Position 1",
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
-            default=position_text(entry, 0)[:TEXT_INPUT_LIMIT],
+            default=position_text(entry, 0),
             placeholder=placeholder,
         )
         self.second = discord.ui.TextInput(
             label="Position 2",
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
-            default=position_text(entry, 1)[:TEXT_INPUT_LIMIT],
+            default=position_text(entry, 1),
             placeholder=placeholder,
         )
         self.add_item(self.first)
@@ -464,6 +548,9 @@ class CurateCog(commands.Cog):
     async def _retired_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Retired entries are out of answers: only moderators see them listed."""
+        if not is_moderator(interaction):
+            return []
         retired = [e for e in await self.bot.store.entries(include_retired=True) if e.retired]
         wanted = current.casefold()
         return [
@@ -494,6 +581,10 @@ class CurateCog(commands.Cog):
     @app_commands.describe(entry="The entry to change (leave empty to suggest a new one)")
     @app_commands.autocomplete(entry=_entry_choices)
     async def suggest(self, interaction: discord.Interaction, entry: str | None = None) -> None:
+        try:
+            await curation.check_may_suggest(self.bot.store, actor(interaction))
+        except CurationError as refused:
+            raise UserFacingError(problems_text(refused)) from refused
         current = await self._entry(entry) if entry else None
         await interaction.response.send_modal(
             FactModal("suggest", entry=current, base_revision=current.revision if current else None)

@@ -29,7 +29,8 @@ def facts_dir(settings: Settings) -> Path:
 
 
 async def open_store(settings: Settings) -> Store:
-    """The store at the configured path; an empty one is filled from the fact files first."""
+    """The store at the configured path; an empty one is filled from the fact files first (once,
+    however many processes start on it at the same time)."""
     store = await Store.open(settings.database_path)
     try:
         if await store.is_empty():
@@ -38,7 +39,11 @@ async def open_store(settings: Settings) -> Store:
             incoming = await asyncio.to_thread(load_fact_base, directory)  # file reads off the loop
             plan = plan_import(await store.load_fact_base(), incoming)
             await apply_import(
-                store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}"
+                store,
+                plan,
+                Actor(name="askbot"),
+                reason=f"first start: facts from {directory}",
+                into_empty=True,
             )
     except BaseException:
         await store.close()

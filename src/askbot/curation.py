@@ -120,9 +120,18 @@ def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
 
 
 async def apply_import(
-    store: Store, plan: ImportPlan, actor: Actor, reason: str = "import from files"
+    store: Store,
+    plan: ImportPlan,
+    actor: Actor,
+    reason: str = "import from files",
+    *,
+    into_empty: bool = False,
 ) -> None:
-    """Apply a plan in ONE transaction; any conflict (even one found late) leaves the database as it was."""
+    """Apply a plan in ONE transaction; any conflict (even one found late) leaves the database as it was.
+
+    ``into_empty``: the plan fills an empty database, and nothing is done if another process
+    filled it first (checked under the write lock).
+    """
     if plan.problems:
         raise ImportConflict(plan.problems)
     if not plan.has_changes:
@@ -131,6 +140,8 @@ async def apply_import(
     sources = {s.id: s for s in incoming.sources}
     try:
         async with store.transaction() as db:
+            if into_empty and not await store.read_is_empty(db):
+                return  # another process filled it meanwhile
             for source_id in plan.sources_written:
                 source = sources[source_id]
                 await store.put_source(db, source, incoming.texts[source.text_file])

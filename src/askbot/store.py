@@ -2,7 +2,9 @@
 
 One connection per process, WAL and foreign keys on, schema version in ``PRAGMA user_version``
 with ordered migrations applied on open. Every user action is one transaction; a lock keeps the
-coroutines sharing the connection from interleaving inside each other's transactions.
+coroutines sharing the connection from interleaving inside each other's transactions. Any number of
+processes may open one database at once: migrations re-read the schema version under the write
+lock.
 """
 
 from __future__ import annotations
@@ -252,23 +254,34 @@ class Store:
         await self.close()
 
     async def migrate(self) -> tuple[int, int]:
-        """Apply the pending migrations in order; the schema versions before and after."""
-        version = await self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            migration = MIGRATIONS[number]
+        """Apply the pending migrations in order; the schema versions before and after.
+
+        Each migration re-reads the version under the write lock, so processes opening a new
+        database at once apply every migration exactly once between them.
+        """
+        before = version = self._refuse_newer(await self.schema_version())
+        while version < SCHEMA_VERSION:
             async with self.transaction():
+                version = self._refuse_newer(await self.schema_version())
+                if version == SCHEMA_VERSION:
+                    break  # another process finished the job
+                migration = MIGRATIONS[version]
                 if isinstance(migration, str):
                     for statement in _statements(migration):
                         await self._db.execute(statement)
                 else:
                     await migration(self._db)
-                await self._db.execute(f"PRAGMA user_version = {number + 1}")
-            log.info("migrated %s to schema version %d", self.path, number + 1)
-        return version, SCHEMA_VERSION
+                version += 1
+                await self._db.execute(f"PRAGMA user_version = {version}")
+            log.info("migrated %s to schema version %d", self.path, version)
+        return before, SCHEMA_VERSION
+
+    def _refuse_newer(self, version: int) -> int:
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
+            )
+        return version
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -299,7 +312,13 @@ class Store:
     # --- reading ---------------------------------------------------------------------------------
 
     async def is_empty(self) -> bool:
-        async with self._reading() as db, db.execute("SELECT 1 FROM sources LIMIT 1") as cursor:
+        async with self._reading() as db:
+            return await self.read_is_empty(db)
+
+    @staticmethod
+    async def read_is_empty(db: aiosqlite.Connection) -> bool:
+        """``is_empty`` inside a transaction: re-checked under the write lock before seeding."""
+        async with db.execute("SELECT 1 FROM sources LIMIT 1") as cursor:
             return await cursor.fetchone() is None
 
     async def counts(self) -> dict[str, int]:

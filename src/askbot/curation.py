@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -703,12 +704,21 @@ async def stats(store: Store, top: int = 10) -> Stats:
 
 
 async def prune_answered(store: Store, engine: AnswerEngine) -> int:
-    """Queued questions that the fact base now answers leave the queue; returns how many."""
-    answered = [
-        row["normalised"]
-        for row in await store.unanswered(limit=10_000)
-        if engine.answer(row["example"]).status == "answered"
-    ]
+    """Queued questions that the fact base now answers leave the queue; returns how many.
+
+    At most the queue's size limit is checked, in a worker thread: the event loop never waits on
+    it (a question takes milliseconds to answer, a thousand of them seconds).
+    """
+    queued = await store.unanswered(limit=store.queue_limits.size)
+
+    def now_answered() -> list[str]:
+        return [
+            row["normalised"]
+            for row in queued
+            if engine.answer(row["example"]).status == "answered"
+        ]
+
+    answered = await asyncio.to_thread(now_answered)
     if answered:
         async with store.transaction() as db:
             await store.remove_unanswered(db, answered)

@@ -26,7 +26,7 @@ from askbot.curation import set_retired
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.logs import JsonFormatter
 from askbot.ops import backup_database, check_database
-from askbot.store import MIGRATIONS, SCHEMA_VERSION, Actor, Store
+from askbot.store import MIGRATIONS, SCHEMA_VERSION, Actor, AskedQuestion, Store
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 UNIT_ASKBOT = "/opt/askbot/bin/askbot"
@@ -202,7 +202,7 @@ async def test_a_backup_taken_during_writes_restores_to_a_consistent_database(
             retired = not retired
             for entry_id in ids:
                 await set_retired(store, entry_id, retired, Actor(name="test"), "backup test")
-                await store.record_asked("answered", entry_id)
+                await store.record_asked([AskedQuestion("answered", entry_id)])
                 writes += 1
 
     writer = asyncio.create_task(curate_and_ask())

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import filecmp
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -121,3 +127,54 @@ async def test_failed_import_leaves_the_database_unchanged(store: Store, facts_c
         await apply_import(store, plan, ACTOR)
     assert await store.load_fact_base() == before
     assert await store.counts() == counts
+
+
+# --- first use: many processes at once -----------------------------------------------------------
+
+FIRST_USE_PROCESSES = 8
+# Each process imports askbot, says it is ready, and waits for one line on stdin: they then open
+# the same new database together, as `askbot ask` run from several shells or a cron burst would.
+FIRST_USE_CHILD = """
+import sys
+from askbot.cli import main
+print("ready", flush=True)
+sys.stdin.readline()
+sys.exit(main(["ask", "--json", "--no-record", "Why did Stalin have Yagoda arrested?"]))
+"""
+
+
+def test_processes_starting_at_once_on_a_new_database_create_and_fill_it_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "first-use.db"
+    env = {**os.environ, "ASKBOT_DB": str(path)}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", FIRST_USE_CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for _ in range(FIRST_USE_PROCESSES)
+    ]
+    for child in children:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    results = [child.communicate(timeout=120) for child in children]
+    failures = [err for child, (_, err) in zip(children, results, strict=True) if child.returncode]
+    assert failures == []
+    assert all(json.loads(out)["status"] == "answered" for out, _ in results)
+
+    bundled = load_fact_base(bundled_facts_dir())
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        (entries,) = db.execute("SELECT count(*) FROM entries").fetchone()
+        (added,) = db.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'entry.import.add'"
+        ).fetchone()
+    assert entries == added == len(bundled.entries)  # filled once, not twice

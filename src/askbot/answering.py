@@ -15,7 +15,7 @@ from askbot.embedding import StoredVectors
 from askbot.matching import Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source
 from askbot.rules import Rule, check_rules
-from askbot.store import Store
+from askbot.store import AskedQuestion, Store
 
 MAX_QUESTION_CHARS = 1000
 
@@ -340,12 +340,22 @@ async def ask(
 ) -> Answer:
     """Answer a question; count the outcome, and queue it for moderators when nothing fits."""
     answer = engine.answer(question, today)
-    key = queue_key(question)
-    if record and key:
-        unanswered = (key, clean_question(question)[:500]) if answer.status == "no_match" else None
-        entry_id = answer.matches[0].id if answer.matches else None
-        await store.record_asked(answer.status, entry_id, unanswered)
+    asked = asked_question(question, answer)
+    if record and asked is not None:
+        await store.record_asked([asked])
     return answer
+
+
+def asked_question(question: str, answer: Answer) -> AskedQuestion | None:
+    """What is recorded of a question (None for one with nothing to group it by)."""
+    key = queue_key(question)
+    if not key:
+        return None
+    return AskedQuestion(
+        status=answer.status,
+        entry_id=answer.matches[0].id if answer.matches else None,
+        unanswered=(key, clean_question(question)[:500]) if answer.status == "no_match" else None,
+    )
 
 
 def no_match_message(suggestions: list[Suggestion]) -> str:

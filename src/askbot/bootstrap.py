@@ -10,7 +10,7 @@ from pathlib import Path
 from askbot.config import Settings
 from askbot.curation import apply_import, plan_import
 from askbot.factfiles import bundled_facts_dir, load_fact_base
-from askbot.store import Actor, Store
+from askbot.store import Actor, QueueLimits, Store
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,10 @@ def facts_dir(settings: Settings) -> Path:
 
 
 async def open_store(settings: Settings) -> Store:
-    """The store at the configured path; an empty one is filled from the fact files first."""
-    store = await Store.open(settings.database_path)
+    """The store at the configured path; an empty one is filled from the fact files first (once,
+    however many processes start on it at the same time)."""
+    limits = QueueLimits(size=settings.unanswered_limit, max_age_days=settings.unanswered_days)
+    store = await Store.open(settings.database_path, queue_limits=limits)
     try:
         if await store.is_empty():
             directory = facts_dir(settings)
@@ -38,7 +40,11 @@ async def open_store(settings: Settings) -> Store:
             incoming = await asyncio.to_thread(load_fact_base, directory)  # file reads off the loop
             plan = plan_import(await store.load_fact_base(), incoming)
             await apply_import(
-                store, plan, Actor(name="askbot"), reason=f"first start: facts from {directory}"
+                store,
+                plan,
+                Actor(name="askbot"),
+                reason=f"first start: facts from {directory}",
+                into_empty=True,
             )
     except BaseException:
         await store.close()

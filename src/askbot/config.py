@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     ask_cooldown_rate: int = Field(default=3, ge=1, description="/ask uses allowed per member ...")
     ask_cooldown_seconds: float = Field(default=30.0, gt=0, description="... in this many seconds.")
+    unanswered_limit: int = Field(
+        default=1000, ge=1, le=100_000, description="Most questions kept in the unanswered queue."
+    )
+    unanswered_days: float = Field(
+        default=90.0, gt=0, le=36_500, description="Days a queued question is kept unasked."
+    )
 
     @field_validator("mod_roles", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -128,9 +129,18 @@ def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
 
 
 async def apply_import(
-    store: Store, plan: ImportPlan, actor: Actor, reason: str = "import from files"
+    store: Store,
+    plan: ImportPlan,
+    actor: Actor,
+    reason: str = "import from files",
+    *,
+    into_empty: bool = False,
 ) -> None:
-    """Apply a plan in ONE transaction; any conflict (even one found late) leaves the database as it was."""
+    """Apply a plan in ONE transaction; any conflict (even one found late) leaves the database as it was.
+
+    ``into_empty``: the plan fills an empty database, and nothing is done if another process
+    filled it first (checked under the write lock).
+    """
     if plan.problems:
         raise ImportConflict(plan.problems)
     if not plan.has_changes:
@@ -139,6 +149,8 @@ async def apply_import(
     sources = {s.id: s for s in incoming.sources}
     try:
         async with store.transaction() as db:
+            if into_empty and not await store.read_is_empty(db):
+                return  # another process filled it meanwhile
             for source_id in plan.sources_written:
                 source = sources[source_id]
                 await store.put_source(db, source, incoming.texts[source.text_file])
@@ -736,12 +748,21 @@ async def stats(store: Store, top: int = 10) -> Stats:
 
 
 async def prune_answered(store: Store, engine: AnswerEngine) -> int:
-    """Queued questions that the fact base now answers leave the queue; returns how many."""
-    answered = [
-        row["normalised"]
-        for row in await store.unanswered(limit=10_000)
-        if engine.answer(row["example"]).status == "answered"
-    ]
+    """Queued questions that the fact base now answers leave the queue; returns how many.
+
+    At most the queue's size limit is checked, in a worker thread: the event loop never waits on
+    it (a question takes milliseconds to answer, a thousand of them seconds).
+    """
+    queued = await store.unanswered(limit=store.queue_limits.size)
+
+    def now_answered() -> list[str]:
+        return [
+            row["normalised"]
+            for row in queued
+            if engine.answer(row["example"]).status == "answered"
+        ]
+
+    answered = await asyncio.to_thread(now_answered)
     if answered:
         async with store.transaction() as db:
             await store.remove_unanswered(db, answered)

@@ -2,7 +2,10 @@
 
 One connection per process, WAL and foreign keys on, schema version in ``PRAGMA user_version``
 with ordered migrations applied on open. Every user action is one transaction; a lock keeps the
-coroutines sharing the connection from interleaving inside each other's transactions.
+coroutines sharing the connection from interleaving inside each other's transactions. Any number of
+processes may open one database at once: migrations re-read the schema version under the write
+lock, and a long-running process may keep a second connection for writes that must not hold up
+the first (see ``askbot.service``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +212,25 @@ class StaleRevision(StoreError):
 
 
 @dataclass(frozen=True)
+class QueueLimits:
+    """How much of the unanswered queue is kept: at most ``size`` questions, none left unasked for
+    more than ``max_age_days``. The least asked go first, the longest unasked among them."""
+
+    size: int = 1000
+    max_age_days: float = 90.0
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """One question's outcome as counted for /stats; ``unanswered`` (its queue key and an example)
+    when nothing answered it and it joins the moderators' queue."""
+
+    status: str
+    entry_id: str | None = None
+    unanswered: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who made a change: a Discord user (id and name) or a CLI user (name only)."""
 
@@ -223,15 +245,20 @@ def utc_now() -> str:
 class Store:
     """Async access to one askbot database."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, path: Path, queue_limits: QueueLimits
+    ) -> None:
         self._db = connection
         self._lock = asyncio.Lock()
         self.path = path
+        self.queue_limits = queue_limits
 
     # --- lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path, *, migrate: bool = True) -> Store:
+    async def open(
+        cls, path: Path, *, migrate: bool = True, queue_limits: QueueLimits | None = None
+    ) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``migrate=False`` is for looking at a database as it is: checks and backups.
@@ -243,7 +270,7 @@ class Store:
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA busy_timeout=5000")
-            store = cls(connection, path)
+            store = cls(connection, path, queue_limits or QueueLimits())
             if migrate:
                 await store.migrate()
         except sqlite3.DatabaseError as exc:
@@ -264,23 +291,34 @@ class Store:
         await self.close()
 
     async def migrate(self) -> tuple[int, int]:
-        """Apply the pending migrations in order; the schema versions before and after."""
-        version = await self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            migration = MIGRATIONS[number]
+        """Apply the pending migrations in order; the schema versions before and after.
+
+        Each migration re-reads the version under the write lock, so processes opening a new
+        database at once apply every migration exactly once between them.
+        """
+        before = version = self._refuse_newer(await self.schema_version())
+        while version < SCHEMA_VERSION:
             async with self.transaction():
+                version = self._refuse_newer(await self.schema_version())
+                if version == SCHEMA_VERSION:
+                    break  # another process finished the job
+                migration = MIGRATIONS[version]
                 if isinstance(migration, str):
                     for statement in _statements(migration):
                         await self._db.execute(statement)
                 else:
                     await migration(self._db)
-                await self._db.execute(f"PRAGMA user_version = {number + 1}")
-            log.info("migrated %s to schema version %d", self.path, number + 1)
-        return version, SCHEMA_VERSION
+                version += 1
+                await self._db.execute(f"PRAGMA user_version = {version}")
+            log.info("migrated %s to schema version %d", self.path, version)
+        return before, SCHEMA_VERSION
+
+    def _refuse_newer(self, version: int) -> int:
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
+            )
+        return version
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -311,8 +349,28 @@ class Store:
     # --- reading ---------------------------------------------------------------------------------
 
     async def is_empty(self) -> bool:
-        async with self._reading() as db, db.execute("SELECT 1 FROM sources LIMIT 1") as cursor:
+        async with self._reading() as db:
+            return await self.read_is_empty(db)
+
+    @staticmethod
+    async def read_is_empty(db: aiosqlite.Connection) -> bool:
+        """``is_empty`` inside a transaction: re-checked under the write lock before seeding."""
+        async with db.execute("SELECT 1 FROM sources LIMIT 1") as cursor:
             return await cursor.fetchone() is None
+
+    async def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection (any process)
+        commits, never for this connection's own commits. Cheap enough to poll every second."""
+        async with self._reading() as db, db.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def fact_base_version(self) -> int:
+        """The last audit row's id: every change to sources, entries or aliases writes one in its
+        transaction, while counting questions or keeping vectors writes none."""
+        async with self._reading() as db, db.execute("SELECT max(id) FROM audit_log") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0] or 0) if row else 0
 
     async def counts(self) -> dict[str, int]:
         tables = (
@@ -639,6 +697,7 @@ class Store:
     async def record_unanswered(self, normalised: str, example: str) -> None:
         async with self.transaction() as db:
             await self._queue_unanswered(db, normalised, example)
+            await self._trim_unanswered(db)
 
     @staticmethod
     async def _queue_unanswered(db: aiosqlite.Connection, normalised: str, example: str) -> None:
@@ -664,20 +723,37 @@ class Store:
             if cursor.rowcount != 1:
                 return False
             await self._queue_unanswered(db, normalised, example)
+            await self._trim_unanswered(db)
         return True
 
-    async def record_asked(
-        self, status: str, entry_id: str | None, unanswered: tuple[str, str] | None = None
-    ) -> None:
-        """Count one question by outcome; a no-match question also joins the moderators' queue."""
+    async def record_asked(self, asked: Sequence[AskedQuestion]) -> None:
+        """Count questions by outcome, in one transaction; no-match ones also join the queue."""
         async with self.transaction() as db:
-            await db.execute(
+            await db.executemany(
                 "INSERT INTO ask_counts (status, entry_id, count) VALUES (?, ?, 1)"
                 " ON CONFLICT (status, entry_id) DO UPDATE SET count = count + 1",
-                (status, entry_id or ""),
+                [(question.status, question.entry_id or "") for question in asked],
             )
-            if unanswered is not None:
-                await self._queue_unanswered(db, *unanswered)
+            for question in asked:
+                if question.unanswered is not None:
+                    await self._queue_unanswered(db, *question.unanswered)
+            await self._trim_unanswered(db)
+
+    async def trim_unanswered(self) -> None:
+        """Apply the queue limits now (they also apply on every write to the queue)."""
+        async with self.transaction() as db:
+            await self._trim_unanswered(db)
+
+    async def _trim_unanswered(self, db: aiosqlite.Connection) -> None:
+        oldest = datetime.now(UTC) - timedelta(days=self.queue_limits.max_age_days)
+        await db.execute(
+            "DELETE FROM unanswered WHERE last_asked < ?", (oldest.isoformat(timespec="seconds"),)
+        )
+        await db.execute(
+            "DELETE FROM unanswered WHERE normalised IN (SELECT normalised FROM unanswered"
+            " ORDER BY count, last_asked LIMIT max(0, (SELECT count(*) FROM unanswered) - ?))",
+            (self.queue_limits.size,),
+        )
 
     async def ask_counts(self) -> list[dict[str, Any]]:
         async with self._reading() as db:

@@ -79,6 +79,7 @@ async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_
     assert chosen.ephemeral and chosen.embeds[0]["footer"]["text"].endswith(
         f"/cite entry:{options[0]['value']} for full citations"
     )
+    await bot.answers.recorded()  # questions are recorded after the reply
     queue = await bot.store.unanswered()
     assert queue[0]["normalised"] == "when was yezhov arrested"
 
@@ -177,7 +178,7 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
     )
     async with bot.store.transaction() as db:
         await bot.store.put_entry(db, huge, Actor(name="test"), "limits", expected_revision=None)
-    await bot.refresh_engine()
+    await bot.after_change()
     record = await fake.slash("ask", {"question": "zzyzx question"})
     embed = discord.Embed.from_dict(record.embeds[0])
     assert len(embed) <= embeds.TOTAL_LIMIT and len(embed.fields) <= embeds.FIELD_COUNT_LIMIT
@@ -207,7 +208,7 @@ async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) ->
     )
     async with bot.store.transaction() as db:
         await bot.store.put_entry(db, entry, Actor(name="test"), "limits", expected_revision=None)
-    await bot.refresh_engine()
+    await bot.answers.refresh()
     return entry
 
 

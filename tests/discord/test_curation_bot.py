@@ -226,9 +226,10 @@ async def test_history_and_revert(bot_and_fake) -> None:
 
 
 async def test_unanswered_becomes_a_prefilled_entry_form_and_stats_count(bot_and_fake) -> None:
-    fake, _ = bot_and_fake
+    fake, bot = bot_and_fake
     await fake.slash("ask", {"question": "When was Yezhov arrested?"})
     await fake.slash("ask", {"question": "Why did Stalin have Yagoda arrested?"})
+    await bot.answers.recorded()  # questions are recorded after the reply
     listing = await fake.slash("unanswered", {}, **mod(fake))
     assert (
         "1x" in listing.embeds[0]["description"]
@@ -296,7 +297,7 @@ async def put_entry_as_is(bot: AskBot, entry: Entry) -> None:
             "setup",
             expected_revision=current.revision,
         )
-    await bot.refresh_engine()
+    await bot.answers.refresh()
 
 
 async def test_edit_form_is_refused_for_an_entry_it_cannot_hold(bot_and_fake) -> None:

@@ -1,5 +1,5 @@
-"""The bot: one store, one answer engine, the cogs, one error handler and one log line for every
-command."""
+"""The bot: one store, the answer service over it (the engine, kept current), the cogs, one error
+handler and one log line for every command."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from askbot.answering import AnswerEngine, load_engine
+from askbot.answering import AnswerEngine
 from askbot.bootstrap import open_store
 from askbot.config import Settings
-from askbot.curation import prune_answered
 from askbot.discord import errors, telemetry
+from askbot.service import AnswerService
 from askbot.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class AskBot(commands.Bot):
     """askbot on Discord. Needs no privileged intents: everything arrives as interactions."""
 
     store: Store
-    engine: AnswerEngine
+    answers: AnswerService
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
@@ -52,24 +52,22 @@ class AskBot(commands.Bot):
             tree_cls=AskTree,
         )
         self.settings = settings
-        self._engine_lock = asyncio.Lock()
 
     async def setup_hook(self) -> None:
         self.store = await open_store(self.settings)
-        await self.refresh_engine()
+        self.answers = await AnswerService.start(self.store)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.tree.on_error = self.on_app_command_error
 
-    async def refresh_engine(self) -> None:
-        """Rebuild the matcher from the store: after any change, without a restart."""
-        async with self._engine_lock:
-            self.engine = await load_engine(self.store)
+    @property
+    def engine(self) -> AnswerEngine:
+        return self.answers.engine
 
     async def after_change(self) -> None:
-        """After a curation change: /ask sees it at once, and questions it now answers leave the queue."""
-        await self.refresh_engine()
-        await prune_answered(self.store, self.engine)
+        """After a curation change: /ask sees it at once; the unanswered queue is re-checked in
+        the background, so the moderator's reply never waits on it."""
+        await self.answers.refresh()
 
     async def on_app_command_completion(
         self,
@@ -85,6 +83,9 @@ class AskBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        answers = getattr(self, "answers", None)
+        if answers is not None:
+            await answers.close()
         store = getattr(self, "store", None)
         if store is not None:
             await store.close()

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from askbot.answering import Answer, ask, clean_question, queue_key
+from askbot.answering import Answer, clean_question, queue_key
 from askbot.citations import cited_quotes
 from askbot.discord import embeds, telemetry
 from askbot.discord.buttons import KeyedButton
@@ -175,16 +175,16 @@ class AskCog(commands.Cog):
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]
     ) -> None:
-        answer = await ask(self.bot.engine, self.bot.store, question)
-        await send_answer(interaction, answer)
+        await send_answer(interaction, self.bot.answers.ask(question))
 
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
     async def ask_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         text = message.content.strip()
         if not text:
             raise UserFacingError("That message has no text I can ask about.")
-        answer = await ask(self.bot.engine, self.bot.store, text)
-        await send_answer(interaction, answer, asked_by=interaction.user.display_name)
+        await send_answer(
+            interaction, self.bot.answers.ask(text), asked_by=interaction.user.display_name
+        )
 
     @app_commands.command(
         name="help", description="What askbot does, its rules, and how to ask well"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
 from askbot.factfiles import TextRefused, decode_text, format_loc
@@ -16,6 +16,8 @@ from askbot.store import Actor, StaleRevision, Store, StoreError
 
 if TYPE_CHECKING:
     from askbot.answering import AnswerEngine
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ImportConflict(StoreError):
@@ -214,8 +216,17 @@ def slugify(text: str) -> str:
 
 def draft_entry(fields: dict[str, Any]) -> Entry:
     """An Entry from a moderator's fields, or CurationError naming each bad field."""
+    return _validated(Entry, fields)
+
+
+def draft_source(fields: dict[str, Any]) -> Source:
+    """A Source from a moderator's fields (``/source add``), or CurationError naming each bad field."""
+    return _validated(Source, fields)
+
+
+def _validated(model: type[ModelT], fields: dict[str, Any]) -> ModelT:
     try:
-        return Entry.model_validate(fields)
+        return model.model_validate(fields)
     except ValidationError as exc:
         raise CurationError(
             [

@@ -189,6 +189,15 @@ def test_a_comment_must_reply_to_a_known_source(facts_copy: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("status", ["unresolved", "debated"])
+def test_a_contested_entry_without_positions_is_refused(facts_copy: Path, status: str) -> None:
+    """Leaving ``positions`` out must not dodge the rule that loading applies."""
+    write_entry(facts_copy, ENTRY.replace("status: settled", f"status: {status}"))
+    [error] = errors_for(facts_copy)
+    assert error.startswith("facts/entries/test-entry.yaml:")
+    assert f": positions: Value error, status {status} needs at least two positions" in error
+
+
 SERGE_SOURCE = "sources/serge-1937-yagoda.yaml"
 SERGE_DATE = "    - - 1937\n      - 8\n      - 28\n"
 

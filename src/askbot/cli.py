@@ -45,6 +45,7 @@ from askbot.curation import (
 )
 from askbot.factfiles import (
     FactBaseInvalid,
+    dump_fields,
     dump_yaml,
     load_entry_file,
     load_fact_base,
@@ -57,7 +58,7 @@ from askbot.models import AliasFile, Entry, FactBase, Source
 from askbot.ops import backup_database, check_database, doctor, migrate_database
 from askbot.paragraphs import split_paragraphs
 from askbot.search import search_sources
-from askbot.store import StoreError
+from askbot.store import EntryUnloadable, StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -199,8 +200,17 @@ def _entry_file(file: str) -> Entry:
 
 
 async def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
+    """An entry that no longer loads is printed as stored, with why, so it can be fixed."""
     async with await open_store(settings) as store:
-        entry = await current_entry(store, args.id)
+        try:
+            entry = await current_entry(store, args.id)
+        except EntryUnloadable as unloadable:
+            print(
+                f"askbot: {unloadable.record}; fix it, then `askbot fact edit FILE`",
+                file=sys.stderr,
+            )
+            sys.stdout.write(dump_fields(unloadable.record.fields))
+            return EXIT_OK
     sys.stdout.write(dump_yaml(entry))
     return EXIT_OK
 
@@ -249,7 +259,9 @@ async def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
-        base = (await current_entry(store, args.id)).revision
+        base = await store.current_revision(args.id)
+        if base is None:
+            raise CurationError([("entry", f"no entry '{args.id}'")])
         stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
     print(
         f"{stored.id} is now at revision {stored.revision}, the content of revision {args.revision}"

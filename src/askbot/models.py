@@ -1,7 +1,12 @@
 """The vocabulary of askbot: sources, entries, citations, aliases.
 
 Everything read from files is validated here with ``extra="forbid"`` so a typo in a fact file is an
-error with a location, never a silently ignored field.
+error with a location, never a silently ignored field. The same models load what the database
+holds, so whatever passed validation loads again (defaults are validated too: a rule cannot be
+dodged by leaving a field out).
+
+Source metadata is limited to what a Discord embed can show (a title 256 characters, a field
+value 1024; see ``askbot.discord.embeds``), so ``/source info`` and ``/quote`` can always show it.
 """
 
 from __future__ import annotations
@@ -37,9 +42,12 @@ Note = Annotated[
 
 
 class InputModel(BaseModel):
-    """Base for everything read from files or users: unknown fields are errors."""
+    """Base for everything read from files or users: unknown fields are errors, and defaults are
+    validated like given values, so leaving a field out cannot dodge a rule."""
 
-    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_by_alias=True, validate_by_name=True, validate_default=True
+    )
 
 
 class SourceKind(StrEnum):
@@ -247,12 +255,15 @@ class Entry(InputModel):
     @field_validator("positions")
     @classmethod
     def _positions_only_when_contested(cls, value: list[Position], info: Any) -> list[Position]:
+        """Runs when positions are left out too (``validate_default``): an unresolved entry
+        without positions is refused here, in files, forms and the database alike."""
         status = info.data.get("status")
         if status == EntryStatus.SETTLED and value:
             raise ValueError("a settled entry has no positions; use status debated or unresolved")
         if status in (EntryStatus.DEBATED, EntryStatus.UNRESOLVED) and len(value) < 2:
             raise ValueError(
-                f"a {status} entry needs at least two positions, each with who holds it"
+                f"status {status} needs at least two positions, each with who holds it"
+                f" ({len(value)} given)"
             )
         return value
 
@@ -281,6 +292,20 @@ class AliasFile(InputModel):
     aliases: list[AliasGroup]
 
 
+class UnloadableRecord(BaseModel):
+    """A stored entry or source that its model refuses (stored before a rule existed, or written
+    around askbot). It is kept and reported, and left out of answers; ``fields`` is what is stored."""
+
+    kind: Literal["entry", "source"]
+    id: str
+    revision: int | None = None
+    fields: dict[str, Any]
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} '{self.id}' cannot be loaded: {self.problem}"
+
+
 class FactBase(BaseModel):
     """Everything in a facts/ directory, validated and cross-checked."""
 
@@ -288,3 +313,6 @@ class FactBase(BaseModel):
     texts: dict[str, str] = Field(description="text_file name -> verbatim text")
     entries: list[Entry]
     aliases: list[AliasGroup]
+    unloadable: list[UnloadableRecord] = Field(
+        default=[], description="Rows the database holds that fail their model (none from files)."
+    )

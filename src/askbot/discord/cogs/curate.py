@@ -21,6 +21,7 @@ from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
 from askbot.models import Entry, EntryStatus
+from askbot.store import EntryUnloadable
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
@@ -449,7 +450,10 @@ class CurateCog(commands.Cog):
         self.bot = bot
 
     async def _entry(self, entry_id: str, *, include_retired: bool = False) -> Entry:
-        entry = await self.bot.store.entry(entry_id)
+        try:
+            entry = await self.bot.store.entry(entry_id)
+        except EntryUnloadable as unloadable:
+            raise UserFacingError(embeds.escape(str(unloadable))) from unloadable
         if entry is None or (entry.retired and not include_retired):
             raise UserFacingError(
                 f"There is no live entry `{embeds.escape(entry_id[:80])}`; pick one from the list as you type."

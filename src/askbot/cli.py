@@ -33,13 +33,13 @@ from askbot.curation import (
     apply_import,
     approve,
     current_entry,
-    describe_changes,
     edit_entry,
     find_suggestion,
     history,
     plan_import,
     reject,
     revert,
+    review_suggestion,
     set_retired,
     stats,
 )
@@ -234,7 +234,10 @@ async def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
                 f"revision: changed by {exc.changed_by} at {exc.changed_at} (now revision"
                 f" {exc.current_revision}); run `askbot fact show {entry.id}` and edit again"
             ) from exc
-    print(f"{stored.id} is now at revision {stored.revision}")
+    if stored.revision == entry.revision:
+        print(f"{stored.id}: no change (still at revision {stored.revision})")
+    else:
+        print(f"{stored.id} is now at revision {stored.revision}")
     return EXIT_OK
 
 
@@ -263,6 +266,11 @@ async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
         if base is None:
             raise CurationError([("entry", f"no entry '{args.id}'")])
         stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
+    if stored.revision == base:
+        print(
+            f"{stored.id}: no change (revision {base} has the content of revision {args.revision})"
+        )
+        return EXIT_OK
     print(
         f"{stored.id} is now at revision {stored.revision}, the content of revision {args.revision}"
     )
@@ -285,10 +293,11 @@ async def cmd_review_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
-    """A suggestion with what it would change in the live entry, then the draft in full."""
+    """A suggestion with what it changes (each quote old -> new) and whether it still applies
+    to the live entry, then the draft in full."""
     async with await open_store(settings) as store:
         suggestion = await find_suggestion(store, args.id)
-        current = await store.entry(suggestion["entry_id"])
+        review = await review_suggestion(store, suggestion)
     draft: Entry = suggestion["draft"]
     base = suggestion["base_revision"]
     print(
@@ -301,10 +310,17 @@ async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"new entry {draft.id}"
         if base is None
-        else f"edit of {draft.id} from revision {base} (now revision {current.revision if current else '-'})"
+        else f"edit of {draft.id} from revision {base} (now revision {review.onto_revision})"
     )
-    for line in describe_changes(current, draft):
+    for line in review.changes:
         print(f"    {line}")
+    if suggestion["state"] == "pending":
+        for where, why in review.conflicts:
+            print(f"conflict: {where}: {why}")
+        if review.rebased and not review.conflicts:
+            print(
+                f"applies to revision {review.onto_revision}: later revisions changed other fields"
+            )
     print("---")
     sys.stdout.write(dump_yaml(draft))
     return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -417,6 +418,8 @@ async def save_entry(
     has moved on since, EditConflict hands the draft back and nothing is written. The base is
     compared first and the entry checked inside the transaction, against exactly what it is
     written into: a stale edit costs no checking, and concurrent changes cannot slip past it.
+    A change that changes nothing writes nothing (no revision, so no other open edit goes
+    stale): the entry comes back as it stands, at ``base_revision``.
     """
     stored = entry.model_copy(
         update={"revision": 1 if base_revision is None else base_revision + 1}
@@ -430,7 +433,11 @@ async def save_entry(
                 raise _no_entry(entry.id)
             if revision != base_revision:
                 raise StaleRevision(f"entry '{entry.id}' is no longer at revision {base_revision}")
-            check_entry(entry, await store.read_fact_base(db))
+            fact_base = await store.read_fact_base(db)
+            current = next((e for e in fact_base.entries if e.id == entry.id), None)
+            if current is not None and current.content_equals(entry):
+                return current
+            check_entry(entry, fact_base)
             await store.put_entry(db, stored, actor, reason, expected_revision=base_revision)
             await store.audit(
                 db, actor, action, entry_id=stored.id, revision=stored.revision, reason=reason
@@ -763,17 +770,107 @@ async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
     return suggestion
 
 
-async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
-    """Put a suggestion live as a new revision credited to both the member and the moderator."""
-    suggestion = await _pending(store, suggestion_id)
+@dataclass(frozen=True)
+class Review:
+    """A suggestion as a moderator weighs it: the member's changes (each quote old -> new), and
+    what approving writes. When the entry moved on since the suggestion and the later revisions
+    changed other fields, the suggestion is rebased onto the current revision; ``conflicts``
+    names the fields both changed, and then there is nothing to approve."""
+
+    suggestion: dict[str, Any]
+    changes: list[str]
+    entry: Entry | None  # what approval writes as revision ``onto_revision + 1``
+    onto_revision: int | None  # None: a new entry
+    conflicts: list[tuple[str, str]]
+
+    @property
+    def rebased(self) -> bool:
+        return self.onto_revision != self.suggestion["base_revision"]
+
+
+def _new_entry_changes(draft: Entry) -> list[str]:
+    fields = draft.model_dump(mode="json")
+    return [
+        "new entry",
+        *_citation_changes("citations", [], fields["citations"]),
+        *_position_changes([], fields["positions"]),
+    ]
+
+
+async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
+    """Weigh a suggestion against the entry as it stands now (see Review)."""
     draft: Entry = suggestion["draft"]
     base = suggestion["base_revision"]
+    if base is None:
+        return Review(suggestion, _new_entry_changes(draft), draft, None, [])
+    rows = await store.revisions(draft.id)
+    if not rows:
+        raise _no_entry(draft.id)
+    base_fields = next(r["fields"] for r in rows if r["revision"] == base)
+    mine = draft.model_dump(mode="json")
+    changes = describe_changes(base_fields, mine)
+    current = rows[-1]
+    if current["revision"] == base:
+        return Review(suggestion, changes, draft, base, [])
+    changed = [n for n in Entry.model_fields if n != "revision" and mine[n] != base_fields.get(n)]
+    conflicts = []
+    for name in changed:
+        if current["fields"].get(name) in (base_fields.get(name), mine[name]):
+            continue  # untouched since, or changed the same way
+        later = [
+            f"revision {row['revision']} ({row['actor_name']}, {row['created_at']})"
+            for previous, row in itertools.pairwise(rows)
+            if row["revision"] > base and row["fields"].get(name) != previous["fields"].get(name)
+        ]
+        conflicts.append(
+            (name, f"changed by the suggestion (from revision {base}) and by {', '.join(later)}")
+        )
+    merged: Entry | None = None
+    if not conflicts:
+        try:
+            merged = Entry.model_validate(
+                {
+                    **current["fields"],
+                    **{n: mine[n] for n in changed},
+                    "revision": current["revision"],
+                }
+            )
+        except ValidationError as exc:
+            conflicts = [
+                (format_loc(e["loc"]), f"does not fit revision {current['revision']}: {e['msg']}")
+                for e in exc.errors()
+            ]
+    return Review(suggestion, changes, merged, current["revision"], conflicts)
+
+
+class SuggestionConflict(CurationError):
+    """A suggestion and later revisions changed the same fields: a moderator must merge by hand."""
+
+    def __init__(self, review: Review) -> None:
+        self.review = review
+        hint = (
+            "suggestion",
+            f"reject #{review.suggestion['id']} and ask for a new suggestion, or edit the entry"
+            " yourself",
+        )
+        super().__init__([*review.conflicts, hint])
+
+
+async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
+    """Put a suggestion live as a new revision credited to both the member and the moderator;
+    one made stale by later edits of other fields is rebased onto the current revision."""
+    weighed = await review_suggestion(store, await _pending(store, suggestion_id))
+    if weighed.entry is None or weighed.conflicts:
+        raise SuggestionConflict(weighed)
+    suggestion, draft, base = weighed.suggestion, weighed.entry, weighed.onto_revision
     check_entry(draft, await store.load_fact_base())
     credit = Actor(
         name=f"{suggestion['suggester_name']} (approved by {moderator.name})", id=moderator.id
     )
     stored = draft.model_copy(update={"revision": 1 if base is None else base + 1})
     reason = f"suggestion #{suggestion_id} by {suggestion['suggester_name']}, approved by {moderator.name}"
+    if weighed.rebased:
+        reason += f" (rebased from revision {suggestion['base_revision']} onto {base})"
     try:
         async with store.transaction() as db:
             await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)

@@ -806,7 +806,9 @@ async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
     rows = await store.revisions(draft.id)
     if not rows:
         raise _no_entry(draft.id)
-    base_fields = next(r["fields"] for r in rows if r["revision"] == base)
+    base_fields = next((r["fields"] for r in rows if r["revision"] == base), None)
+    if base_fields is None:
+        raise CurationError([("suggestion", f"'{draft.id}' has no revision {base} to start from")])
     mine = draft.model_dump(mode="json")
     changes = describe_changes(base_fields, mine)
     current = rows[-1]

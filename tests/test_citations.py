@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from askbot.citations import bibtex, chicago, csl_json, quote_in_context
+from askbot.citations import (
+    QuoteProblem,
+    bibtex,
+    chicago,
+    csl_json,
+    normalise,
+    quote_in_context,
+    verify_citation,
+)
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import Citation
 from askbot.paragraphs import split_paragraphs
@@ -91,6 +99,57 @@ def test_bibtex_entries() -> None:
     )
     assert "@misc{askhistorians-great-purge-comment,\n  author = {{u/robinacape}}," in text
     assert "Date unknown" in text and text.count("@") == 2
+
+
+def _citation_where(quote: str, text_file: str) -> tuple[Citation, list[str]]:
+    """A citation of ``quote`` at the paragraph that contains it, from the source covering it."""
+    paragraphs = split_paragraphs(FACT_BASE.texts[text_file])
+    number = next(i for i, p in enumerate(paragraphs, 1) if quote in normalise(p))
+    source = next(s for s in FACT_BASE.sources if s.text_file == text_file and s.covers(number))
+    return Citation(source=source.id, quote=quote, locator=f"para. {number}"), paragraphs
+
+
+SERGE_FILE = "serge-1937-the-end-of-henry-yagoda.txt"
+THREAD_FILE = "askhistorians-great-purge-thread.txt"
+
+
+@pytest.mark.parametrize(
+    ("quote", "words", "text_file"),
+    [
+        ("tolerably disturbing witness", "intolerably disturbing witness", SERGE_FILE),
+        ("retrievably lost", "irretrievably lost", SERGE_FILE),
+        ("compatible with that of the regime", "incompatible with that of the regime", SERGE_FILE),
+        ("pardonable crime", "unpardonable crime", SERGE_FILE),
+        ("thing definite is known", "nothing definite is known", SERGE_FILE),
+        ("agreed with Stalin", "disagreed with Stalin", THREAD_FILE),
+        ("an intolerably disturbing wit", "an intolerably disturbing witness", SERGE_FILE),
+    ],
+    ids=[
+        "intolerably",
+        "irretrievably",
+        "incompatible",
+        "unpardonable",
+        "nothing",
+        "disagreed",
+        "witness",
+    ],
+)
+def test_a_quote_that_begins_or_ends_inside_a_word_is_refused(
+    quote: str, words: str, text_file: str
+) -> None:
+    citation, paragraphs = _citation_where(quote, text_file)
+    source = SOURCES[citation.source]
+    assert verify_citation(citation, source, paragraphs) == QuoteProblem(
+        "quote",
+        f"begins or ends inside a word: {citation.locator} has '{words}'; quote whole words",
+    )
+    whole = citation.model_copy(update={"quote": words})
+    assert verify_citation(whole, source, paragraphs) is None
+
+
+def test_a_quote_may_end_at_punctuation_and_begin_after_it() -> None:
+    citation, paragraphs = _citation_where("He is irretrievably lost.", SERGE_FILE)
+    assert verify_citation(citation, SOURCES[citation.source], paragraphs) is None
 
 
 def test_quote_spanning_a_line_break_is_found_in_the_sources_own_characters() -> None:

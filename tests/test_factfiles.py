@@ -300,3 +300,106 @@ def test_a_file_that_failed_is_reported_once_not_where_it_is_referenced(
         == "facts/entries/test-entry.yaml:13: related[1]: unknown entry id 'no-such-entry'"
     )
     assert errors[2].endswith(": confidence: unknown field")
+
+
+@pytest.mark.parametrize("status", ["unresolved", "debated"])
+def test_a_contested_entry_without_positions_is_refused(facts_copy: Path, status: str) -> None:
+    """Leaving ``positions`` out must not dodge the rule that loading applies."""
+    write_entry(facts_copy, ENTRY.replace("status: settled", f"status: {status}"))
+    [error] = errors_for(facts_copy)
+    assert error.startswith("facts/entries/test-entry.yaml:")
+    assert f": positions: Value error, status {status} needs at least two positions" in error
+
+
+SERGE_SOURCE = "sources/serge-1937-yagoda.yaml"
+SERGE_DATE = "    - - 1937\n      - 8\n      - 28\n"
+
+
+def source_errors(facts: Path) -> list[str]:
+    """The problems reported in the Serge source file itself (its entries' follow from them)."""
+    return [e for e in errors_for(facts) if e.startswith(f"facts/{SERGE_SOURCE}:")]
+
+
+@pytest.mark.parametrize(
+    ("date", "why"),
+    [
+        ([1937, 0, 28], "month 0 is not a month (1-12)"),
+        ([1937, 13], "month 13 is not a month (1-12)"),
+        ([1937, 8, 99], "day 99 is not a day of 1937-08 (1-31)"),
+        ([1937, 2, 29], "day 29 is not a day of 1937-02 (1-28)"),
+        ([0], "year 0 is not between 1 and 9999"),
+        ([1937, 8, 28, 1], "a date is [year], [year, month] or [year, month, day]"),
+    ],
+    ids=["month-0", "month-13", "day-99", "not-a-leap-year", "year-0", "four-parts"],
+)
+def test_an_impossible_date_is_refused_at_its_line(
+    facts_copy: Path, date: list[int], why: str
+) -> None:
+    path = facts_copy / SERGE_SOURCE
+    text = path.read_text(encoding="utf-8")
+    assert SERGE_DATE in text
+    parts = "    - - " + "\n      - ".join(str(part) for part in date) + "\n"
+    path.write_text(text.replace(SERGE_DATE, parts), encoding="utf-8")
+    assert source_errors(facts_copy) == [
+        f"facts/{SERGE_SOURCE}:15: csl.issued.date-parts: Value error, {why}"
+    ]
+
+
+def test_a_leap_day_is_a_date(facts_copy: Path) -> None:
+    path = facts_copy / SERGE_SOURCE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(SERGE_DATE, "    - - 1936\n      - 2\n      - 29\n"))
+    assert load_fact_base(facts_copy).sources
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "where", "why"),
+    [
+        (
+            "  container-title: Socialist Appeal",
+            "  container-title: " + "S" * 257,
+            "csl.container-title",
+            "String should have at most 256 characters",
+        ),
+        (
+            "  page: '9'",
+            "  page: '" + "9" * 65 + "'",
+            "csl.page",
+            "String should have at most 64 characters",
+        ),
+        (
+            "  - family: Serge\n    given: Victor\n",
+            "".join(f"  - literal: {'u' * 200}{n}\n" for n in range(6)),
+            "csl.author",
+            "Value error, the author names come to 1216 characters together; at most 1024 fit"
+            " (one Discord embed field)",
+        ),
+        (
+            "transcriber: Einde O'Callaghan",
+            "transcriber: " + "E" * 257,
+            "transcriber",
+            "String should have at most 256 characters",
+        ),
+    ],
+    ids=["periodical", "page", "authors", "transcriber"],
+)
+def test_source_metadata_longer_than_an_embed_shows_is_refused(
+    facts_copy: Path, find: str, replace: str, where: str, why: str
+) -> None:
+    path = facts_copy / SERGE_SOURCE
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace), encoding="utf-8")
+    [error] = source_errors(facts_copy)
+    assert error.endswith(f": {where}: {why}")
+
+
+def test_a_title_longer_than_an_embed_title_is_refused(facts_copy: Path) -> None:
+    path = facts_copy / SERGE_SOURCE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = next(i for i, line in enumerate(lines) if line.startswith("  title: "))
+    lines[title : title + 2] = [f"  title: {'T' * 257}\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+    assert source_errors(facts_copy) == [
+        f"facts/{SERGE_SOURCE}:5: csl.title: String should have at most 256 characters"
+    ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from askbot.curation import CurationError, add_source, apply_import, plan_import
+from askbot.curation import CurationError, add_source, apply_import, draft_source, plan_import
 from askbot.factfiles import MAX_TEXT_BYTES, bundled_facts_dir, load_fact_base
 from askbot.models import CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT, search_sources
@@ -101,3 +101,26 @@ async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Pat
     async with await Store.open(path) as store:
         assert await store.schema_version() == SCHEMA_VERSION
         assert (await search_sources(store, '"Order of Lenin"')).total == 1
+
+
+@pytest.mark.parametrize(
+    ("date", "why"),
+    [
+        ([[1937, 13]], "month 13 is not a month (1-12)"),
+        ([[1937, 0, 1]], "month 0 is not a month (1-12)"),
+        ([[1937, 8, 99]], "day 99 is not a day of 1937-08 (1-31)"),
+    ],
+)
+def test_a_source_form_with_an_impossible_date_names_the_field(
+    date: list[list[int]], why: str
+) -> None:
+    """``/source add`` builds its Source through ``draft_source``: one line per bad field."""
+    fields = NEW.model_dump(by_alias=True)
+    fields["csl"]["issued"] = {"date-parts": date}
+    fields["csl"]["title"] = "T" * 300
+    with pytest.raises(CurationError) as caught:
+        draft_source(fields)
+    assert caught.value.problems == [
+        ("csl.title", "String should have at most 256 characters"),
+        ("csl.issued.date-parts", f"Value error, {why}"),
+    ]

@@ -50,10 +50,35 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
-def locate_quote(paragraph: str, citation: Citation) -> list[int]:
-    """Offsets in the normalised paragraph where the quote stands, narrowed by prefix/suffix."""
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins or ends inside a word ("tolerably" in "intolerably"):
+    such a quote can say the opposite of its source."""
+    inside_at_start = 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+    inside_at_end = 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return inside_at_start or inside_at_end
+
+
+def _whole_word_occurrences(text: str, quote: str) -> list[int]:
+    return [h for h in _occurrences(text, quote) if not _cuts_a_word(text, h, h + len(quote))]
+
+
+def _word_around(text: str, start: int, end: int, limit: int = 80) -> str:
+    """The quoted span widened to whole words, as the source has it (for the refusal message)."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    span = text[start:end]
+    return span if len(span) <= limit else span[: limit - 1] + "…"
+
+
+def locate_quote(paragraph: str, citation: Citation, *, whole_words: bool = True) -> list[int]:
+    """Offsets in the normalised paragraph where the quote stands, narrowed by prefix/suffix.
+
+    A quote must begin and end on word boundaries unless ``whole_words`` is False (only for
+    showing a quote stored before that rule)."""
     text, quote = normalise(paragraph), normalise(citation.quote)
-    hits = _occurrences(text, quote)
+    hits = _whole_word_occurrences(text, quote) if whole_words else _occurrences(text, quote)
     if citation.prefix:
         prefix = normalise(citation.prefix)
         hits = [h for h in hits if text[:h].rstrip().endswith(prefix)]
@@ -66,7 +91,8 @@ def locate_quote(paragraph: str, citation: Citation) -> list[int]:
 def verify_citation(
     citation: Citation, source: Source, paragraphs: list[str]
 ) -> QuoteProblem | None:
-    """Check that the quote stands verbatim, once, in the paragraph its locator names."""
+    """Check that the quote stands verbatim, once, in the paragraph its locator names, and that
+    it begins and ends on word boundaries there."""
     number = citation.paragraph
     if number > len(paragraphs):
         return QuoteProblem(
@@ -88,15 +114,22 @@ def verify_citation(
             "quote",
             f"appears {len(hits)} times in {citation.locator}; add a prefix or suffix to pin it",
         )
-    quote = normalise(citation.quote)
-    if quote in normalise(paragraphs[number - 1]):
+    quote, text = normalise(citation.quote), normalise(paragraphs[number - 1])
+    if _whole_word_occurrences(text, quote):
         return QuoteProblem(
             "prefix", "the quote is in the paragraph but not next to the given prefix/suffix"
         )
+    if quote in text:
+        start = text.find(quote)
+        return QuoteProblem(
+            "quote",
+            f"begins or ends inside a word: {citation.locator} has"
+            f" '{_word_around(text, start, start + len(quote))}'; quote whole words",
+        )
     elsewhere = [
         i + 1
-        for i, text in enumerate(paragraphs)
-        if source.covers(i + 1) and quote in normalise(text)
+        for i, paragraph in enumerate(paragraphs)
+        if source.covers(i + 1) and _whole_word_occurrences(normalise(paragraph), quote)
     ]
     if elsewhere:
         found = ", ".join(f"para. {n}" for n in elsewhere)
@@ -142,7 +175,7 @@ def quote_in_context(citation: Citation, paragraphs: list[str]) -> QuoteInContex
     if not 1 <= citation.paragraph <= len(paragraphs):
         return None
     paragraph = paragraphs[citation.paragraph - 1]
-    hits = locate_quote(paragraph, citation)
+    hits = locate_quote(paragraph, citation) or locate_quote(paragraph, citation, whole_words=False)
     if not hits:
         return None
     _, origin = _normalised_with_offsets(paragraph)

@@ -33,18 +33,19 @@ from askbot.curation import (
     apply_import,
     approve,
     current_entry,
-    describe_changes,
     edit_entry,
     find_suggestion,
     history,
     plan_import,
     reject,
     revert,
+    review_suggestion,
     set_retired,
     stats,
 )
 from askbot.factfiles import (
     FactBaseInvalid,
+    dump_fields,
     dump_yaml,
     load_entry_file,
     load_fact_base,
@@ -57,7 +58,7 @@ from askbot.models import AliasFile, Entry, FactBase, Source
 from askbot.ops import backup_database, check_database, doctor, migrate_database
 from askbot.paragraphs import split_paragraphs
 from askbot.search import search_sources
-from askbot.store import StoreError
+from askbot.store import EntryUnloadable, StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -204,8 +205,17 @@ def _entry_file(file: str) -> Entry:
 
 
 async def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
+    """An entry that no longer loads is printed as stored, with why, so it can be fixed."""
     async with await open_store(settings) as store:
-        entry = await current_entry(store, args.id)
+        try:
+            entry = await current_entry(store, args.id)
+        except EntryUnloadable as unloadable:
+            print(
+                f"askbot: {unloadable.record}; fix it, then `askbot fact edit FILE`",
+                file=sys.stderr,
+            )
+            sys.stdout.write(dump_fields(unloadable.record.fields))
+            return EXIT_OK
     sys.stdout.write(dump_yaml(entry))
     return EXIT_OK
 
@@ -229,7 +239,10 @@ async def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
                 f"revision: changed by {exc.changed_by} at {exc.changed_at} (now revision"
                 f" {exc.current_revision}); run `askbot fact show {entry.id}` and edit again"
             ) from exc
-    print(f"{stored.id} is now at revision {stored.revision}")
+    if stored.revision == entry.revision:
+        print(f"{stored.id}: no change (still at revision {stored.revision})")
+    else:
+        print(f"{stored.id} is now at revision {stored.revision}")
     return EXIT_OK
 
 
@@ -254,8 +267,15 @@ async def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
-        base = (await current_entry(store, args.id)).revision
+        base = await store.current_revision(args.id)
+        if base is None:
+            raise CurationError([("entry", f"no entry '{args.id}'")])
         stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
+    if stored.revision == base:
+        print(
+            f"{stored.id}: no change (revision {base} has the content of revision {args.revision})"
+        )
+        return EXIT_OK
     print(
         f"{stored.id} is now at revision {stored.revision}, the content of revision {args.revision}"
     )
@@ -278,10 +298,11 @@ async def cmd_review_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
-    """A suggestion with what it would change in the live entry, then the draft in full."""
+    """A suggestion with what it changes (each quote old -> new) and whether it still applies
+    to the live entry, then the draft in full."""
     async with await open_store(settings) as store:
         suggestion = await find_suggestion(store, args.id)
-        current = await store.entry(suggestion["entry_id"])
+        review = await review_suggestion(store, suggestion)
     draft: Entry = suggestion["draft"]
     base = suggestion["base_revision"]
     print(
@@ -294,10 +315,17 @@ async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"new entry {draft.id}"
         if base is None
-        else f"edit of {draft.id} from revision {base} (now revision {current.revision if current else '-'})"
+        else f"edit of {draft.id} from revision {base} (now revision {review.onto_revision})"
     )
-    for line in describe_changes(current, draft):
+    for line in review.changes:
         print(f"    {line}")
+    if suggestion["state"] == "pending":
+        for where, why in review.conflicts:
+            print(f"conflict: {where}: {why}")
+        if review.rebased and not review.conflicts:
+            print(
+                f"applies to revision {review.onto_revision}: later revisions changed other fields"
+            )
     print("---")
     sys.stdout.write(dump_yaml(draft))
     return EXIT_OK

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
+import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
 from askbot.factfiles import ALIASES_FILE, TextRefused, decode_text, format_loc
-from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
+from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
 from askbot.store import Actor, StaleRevision, Store, StoreError
 
 if TYPE_CHECKING:
     from askbot.answering import AnswerEngine
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ImportConflict(StoreError):
@@ -34,6 +39,8 @@ class ImportPlan:
     incoming: FactBase
     added: list[Entry] = field(default_factory=list)
     changed: list[tuple[Entry, Entry]] = field(default_factory=list)  # (current, incoming)
+    # stored entries that fail their model, each replaced by its file: (stored, incoming)
+    repaired: list[tuple[UnloadableRecord, Entry]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     only_in_database: list[str] = field(default_factory=list)
     sources_written: list[str] = field(default_factory=list)
@@ -46,7 +53,13 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.added or self.changed or self.sources_written or self.aliases_changed)
+        return bool(
+            self.added
+            or self.changed
+            or self.repaired
+            or self.sources_written
+            or self.aliases_changed
+        )
 
     def summary(self) -> str:
         edited = len(self.changed) - len(self.retired)
@@ -56,6 +69,8 @@ class ImportPlan:
             f"{len(self.unchanged)} unchanged",
             f"{len(self.retired)} retired",
         ]
+        if self.repaired:
+            parts.append(f"{len(self.repaired)} repaired")
         line = "entries: " + ", ".join(parts)
         aliases = "replaced" if self.aliases_changed else "unchanged"
         if not self.incoming.aliases_given:
@@ -78,29 +93,49 @@ class ImportPlan:
             lines.append(
                 f"~ {new.id}: {verb} ({', '.join(fields)}) revision {old.revision} -> {old.revision + 1}"
             )
+        for stored, new in self.repaired:
+            revision = new.revision
+            lines.append(
+                f"~ {new.id}: repair (the stored copy cannot be loaded: {stored.problem})"
+                f" revision {revision} -> {revision + 1}"
+            )
         return lines
+
+
+def _same_content(fields: Mapping[str, Any], entry: Entry) -> bool:
+    """Stored fields (loadable or not) and an entry say the same, whatever the revision."""
+    mine = entry.model_dump(mode="json", exclude={"revision"})
+    return {k: v for k, v in fields.items() if k != "revision"} == mine
 
 
 def plan_import(current: FactBase, incoming: FactBase) -> ImportPlan:
     """Compare files with the database; list conflicts instead of overwriting newer work."""
     plan = ImportPlan(incoming=incoming)
     existing = {e.id: e for e in current.entries}
+    unloadable = {r.id: r for r in current.unloadable if r.kind == "entry"}
     for entry in incoming.entries:
         old = existing.get(entry.id)
-        if old is None:
+        stored_revision = old.revision if old else None
+        if old is None and entry.id in unloadable:
+            stored_revision = unloadable[entry.id].revision
+        if stored_revision is None:
             plan.added.append(entry)
-        elif old.content_equals(entry):
+        elif old is not None and old.content_equals(entry):
             plan.unchanged.append(entry.id)
-        elif entry.revision > old.revision:
+        elif old is None and _same_content(unloadable[entry.id].fields, entry):
+            plan.unchanged.append(entry.id)  # stored as it is; it fails for another reason
+        elif entry.revision > stored_revision:
             plan.problems.append(
                 f"entry '{entry.id}': the file claims revision {entry.revision}, which does not exist;"
-                f" the entry is at revision {old.revision}. Export it again, merge your edit, import again."
+                f" the entry is at revision {stored_revision}. Export it again, merge your edit, import again."
             )
-        elif entry.revision != old.revision:
+        elif entry.revision != stored_revision:
             plan.problems.append(
                 f"entry '{entry.id}': the file is at revision {entry.revision} but the database is at revision"
-                f" {old.revision}; it changed since the file was exported. Export, merge your edit, import again."
+                f" {stored_revision}; it changed since the file was exported. Export, merge your edit, import again."
             )
+        elif old is None:
+            plan.repaired.append((unloadable[entry.id], entry))
         else:
             plan.changed.append((old, entry))
     incoming_ids = {e.id for e in incoming.entries}
@@ -172,6 +207,17 @@ async def apply_import(
                 await store.audit(
                     db, actor, action, entry_id=new.id, revision=stored.revision, reason=reason
                 )
+            for _, new in plan.repaired:
+                stored = new.model_copy(update={"revision": new.revision + 1})
+                await store.put_entry(db, stored, actor, reason, expected_revision=new.revision)
+                await store.audit(
+                    db,
+                    actor,
+                    "entry.import.repair",
+                    entry_id=new.id,
+                    revision=stored.revision,
+                    reason=reason,
+                )
             if plan.aliases_changed:
                 await store.replace_aliases(db, incoming.aliases)
                 await store.audit(db, actor, "aliases.import", reason=reason)
@@ -235,8 +281,17 @@ def slugify(text: str) -> str:
 
 def draft_entry(fields: dict[str, Any]) -> Entry:
     """An Entry from a moderator's fields, or CurationError naming each bad field."""
+    return _validated(Entry, fields)
+
+
+def draft_source(fields: dict[str, Any]) -> Source:
+    """A Source from a moderator's fields (``/source add``), or CurationError naming each bad field."""
+    return _validated(Source, fields)
+
+
+def _validated(model: type[ModelT], fields: dict[str, Any]) -> ModelT:
     try:
-        return Entry.model_validate(fields)
+        return model.model_validate(fields)
     except ValidationError as exc:
         raise CurationError(
             [
@@ -312,31 +367,42 @@ def check_entry(entry: Entry, fact_base: FactBase) -> None:
         problem = verify_citation(citation, source, paragraphs[source.text_file])
         if problem:
             problems.append((f"{where}.{problem.field}", problem.why))
-    ids = {e.id for e in fact_base.entries}
+    stored = _stored_entries(fact_base)
     problems += [
         (f"related[{i}]", f"unknown entry id '{r}'")
         for i, r in enumerate(entry.related)
-        if r not in ids or r == entry.id
+        if r not in stored or r == entry.id
     ]
     if not entry.retired:
         twin = next(
             (
-                e
-                for e in fact_base.entries
-                if not e.retired
-                and e.id != entry.id
-                and e.question.casefold() == entry.question.casefold()
+                entry_id
+                for entry_id, (question, retired) in stored.items()
+                if not retired
+                and entry_id != entry.id
+                and question.casefold() == entry.question.casefold()
             ),
             None,
         )
         if twin:
-            problems.append(("question", f"entry '{twin.id}' already asks this question"))
+            problems.append(("question", f"entry '{twin}' already asks this question"))
     if problems:
         raise CurationError(problems)
 
 
+def _stored_entries(fact_base: FactBase) -> dict[str, tuple[str, bool]]:
+    """Every stored entry's id -> (question, retired), loadable or not: an entry that cannot be
+    loaded still holds its id and question."""
+    stored = {
+        r.id: (str(r.fields.get("question", "")), bool(r.fields.get("retired")))
+        for r in fact_base.unloadable
+        if r.kind == "entry"
+    }
+    return stored | {e.id: (e.question, e.retired) for e in fact_base.entries}
+
+
 def new_entry_id(question: str, fact_base: FactBase) -> str:
-    taken = {e.id for e in fact_base.entries}
+    taken = set(_stored_entries(fact_base))
     base = slugify(question)
     candidate, n = base, 2
     while candidate in taken:
@@ -373,6 +439,8 @@ async def save_entry(
     has moved on since, EditConflict hands the draft back and nothing is written. The base is
     compared first and the entry checked inside the transaction, against exactly what it is
     written into: a stale edit costs no checking, and concurrent changes cannot slip past it.
+    A change that changes nothing writes nothing (no revision, so no other open edit goes
+    stale): the entry comes back as it stands, at ``base_revision``.
     """
     stored = entry.model_copy(
         update={"revision": 1 if base_revision is None else base_revision + 1}
@@ -395,7 +463,11 @@ async def save_entry(
                 )
             if revision != base_revision:
                 raise StaleRevision(f"entry '{entry.id}' is no longer at revision {base_revision}")
-            check_entry(entry, await store.read_fact_base(db))
+            fact_base = await store.read_fact_base(db)
+            current = next((e for e in fact_base.entries if e.id == entry.id), None)
+            if current is not None and current.content_equals(entry):
+                return current
+            check_entry(entry, fact_base)
             await store.put_entry(db, stored, actor, reason, expected_revision=base_revision)
             await store.audit(
                 db, actor, action, entry_id=stored.id, revision=stored.revision, reason=reason
@@ -492,40 +564,122 @@ async def revert(
     base_revision: int,
     reason: str | None = None,
 ) -> Entry:
-    """Make an old revision current again, as a new revision (history is never rewritten)."""
-    await current_entry(store, entry_id)
-    old = next(
-        (r["snapshot"] for r in await store.revisions(entry_id) if r["revision"] == to_revision),
-        None,
-    )
-    if old is None:
+    """Make an old revision current again, as a new revision (history is never rewritten).
+
+    The current revision need not load: going back from one that fails the model is a repair.
+    """
+    rows = await store.revisions(entry_id)
+    if not rows:
+        raise _no_entry(entry_id)
+    row = next((r for r in rows if r["revision"] == to_revision), None)
+    if row is None:
         raise CurationError([("revision", f"'{entry_id}' has no revision {to_revision}")])
+    old: Entry | None = row["snapshot"]
+    if old is None:
+        raise CurationError(
+            [
+                (
+                    "revision",
+                    f"revision {to_revision} of '{entry_id}' cannot be loaded either"
+                    f" ({row['problem']}); choose another",
+                )
+            ]
+        )
     why = reason or f"revert to revision {to_revision}"
     return await save_entry(
         store, old, actor, action="entry.revert", base_revision=base_revision, reason=why
     )
 
 
-def describe_changes(before: Entry | None, after: Entry) -> list[str]:
-    """A readable diff between two revisions, field by field."""
+EntryFields = Mapping[str, Any]  # an entry as JSON fields, loadable or not (history, review)
+QUOTE_SHOWN = 200  # a changed quote is shown whole up to this length, so a cut word is seen
+
+
+def _fields(entry: Entry | EntryFields) -> EntryFields:
+    return entry.model_dump(mode="json") if isinstance(entry, Entry) else entry
+
+
+def describe_changes(before: Entry | EntryFields | None, after: Entry | EntryFields) -> list[str]:
+    """A readable diff between two revisions, field by field; each changed quote old -> new."""
     if before is None:
         return ["created"]
+    old_fields, new_fields = _fields(before), _fields(after)
     lines: list[str] = []
     for name in Entry.model_fields:
         if name == "revision":
             continue
-        old, new = getattr(before, name), getattr(after, name)
+        old, new = old_fields.get(name), new_fields.get(name)
         if old == new:
             continue
-        if isinstance(old, list) and all(isinstance(x, str) for x in [*old, *new]):
-            lines += [f"{name}: + {x}" for x in new if x not in old]
-            lines += [f"{name}: - {x}" for x in old if x not in new]
-        elif isinstance(old, list):
-            lines.append(f"{name}: {len(old)} -> {len(new)} item(s), contents changed")
+        if name == "citations":
+            lines += _citation_changes(name, old or [], new or [])
+        elif name == "positions":
+            lines += _position_changes(old or [], new or [])
+        elif isinstance(old, list) and all(isinstance(x, str) for x in [*old, *(new or [])]):
+            lines += [f"{name}: + {x}" for x in new or [] if x not in old]
+            lines += [f"{name}: - {x}" for x in old if x not in (new or [])]
         else:
             shown_old, shown_new = _shorten(str(old), str(new))
             lines.append(f"{name}: {shown_old} -> {shown_new}")
     return lines or ["no content change"]
+
+
+CITATION_KEYS = ("source", "locator", "quote", "prefix", "suffix")
+
+
+def _citation_text(citation: Mapping[str, Any]) -> str:
+    quote = _quoted(str(citation.get("quote")), QUOTE_SHOWN)
+    return f"{citation.get('source')} | {citation.get('locator')} | {quote}"
+
+
+def _citation_changes(
+    where: str, old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """Citations added, removed, or changed in place (each changed part old -> new)."""
+    keys = [[tuple(c.get(k) for k in CITATION_KEYS) for c in side] for side in (old, new)]
+    matcher = difflib.SequenceMatcher(a=keys[0], b=keys[1], autojunk=False)
+    lines: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
+            for key in CITATION_KEYS:
+                was, now = old[i].get(key), new[j].get(key)
+                if was != now:
+                    limit = QUOTE_SHOWN if key == "quote" else 70
+                    shown_old, shown_new = _shorten(str(was), str(now), limit)
+                    lines.append(f"{where}[{j}].{key}: {shown_old} -> {shown_new}")
+        lines += [f"{where}[{i}]: - {_citation_text(old[i])}" for i in range(i1 + paired, i2)]
+        lines += [f"{where}[{j}]: + {_citation_text(new[j])}" for j in range(j1 + paired, j2)]
+    return lines
+
+
+def _position_changes(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """Positions compared in order: stance and holder old -> new, and their quotes as citations."""
+    lines: list[str] = []
+    for index in range(max(len(old), len(new))):
+        where = f"positions[{index}]"
+        was = old[index] if index < len(old) else None
+        now = new[index] if index < len(new) else None
+        if was is None and now is not None:
+            lines.append(f"{where}: + {now.get('stance')} (held by {now.get('held_by')})")
+        elif now is None and was is not None:
+            lines.append(f"{where}: - {was.get('stance')} (held by {was.get('held_by')})")
+        else:
+            assert was is not None and now is not None
+            for key in ("stance", "held_by"):
+                if was.get(key) != now.get(key):
+                    shown_old, shown_new = _shorten(str(was.get(key)), str(now.get(key)))
+                    lines.append(f"{where}.{key}: {shown_old} -> {shown_new}")
+        lines += _citation_changes(
+            f"{where}.citations",
+            (was or {}).get("citations") or [],
+            (now or {}).get("citations") or [],
+        )
+    return lines
 
 
 def _shorten(old: str, new: str, limit: int = 70, context: int = 20) -> tuple[str, str]:
@@ -539,24 +693,27 @@ def _shorten(old: str, new: str, limit: int = 70, context: int = 20) -> tuple[st
         )
         start = max(0, first_difference - context)
     cut = [("…" if start else "") + text[start:] for text in (old, new)]
-    shown = [repr(text if len(text) <= limit else text[: limit - 1] + "…") for text in cut]
-    return shown[0], shown[1]
+    return _quoted(cut[0], limit), _quoted(cut[1], limit)
+
+
+def _quoted(text: str, limit: int) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 async def history(store: Store, entry_id: str) -> list[RevisionChange]:
+    """Every revision with what it changed; a revision that no longer loads says why."""
     rows = await store.revisions(entry_id)
     if not rows:
         raise _no_entry(entry_id)
     changes = []
     for previous, row in zip([None, *rows[:-1]], rows, strict=True):
-        before = previous["snapshot"] if previous else None
+        before = previous["fields"] if previous else None
+        lines = describe_changes(before, row["fields"])
+        if row["problem"]:
+            lines.append(f"cannot be loaded: {row['problem']}")
         changes.append(
             RevisionChange(
-                row["revision"],
-                row["actor_name"],
-                row["created_at"],
-                row["reason"],
-                describe_changes(before, row["snapshot"]),
+                row["revision"], row["actor_name"], row["created_at"], row["reason"], lines
             )
         )
     return changes
@@ -669,17 +826,109 @@ async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
     return suggestion
 
 
-async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
-    """Put a suggestion live as a new revision credited to both the member and the moderator."""
-    suggestion = await _pending(store, suggestion_id)
+@dataclass(frozen=True)
+class Review:
+    """A suggestion as a moderator weighs it: the member's changes (each quote old -> new), and
+    what approving writes. When the entry moved on since the suggestion and the later revisions
+    changed other fields, the suggestion is rebased onto the current revision; ``conflicts``
+    names the fields both changed, and then there is nothing to approve."""
+
+    suggestion: dict[str, Any]
+    changes: list[str]
+    entry: Entry | None  # what approval writes as revision ``onto_revision + 1``
+    onto_revision: int | None  # None: a new entry
+    conflicts: list[tuple[str, str]]
+
+    @property
+    def rebased(self) -> bool:
+        return self.onto_revision != self.suggestion["base_revision"]
+
+
+def _new_entry_changes(draft: Entry) -> list[str]:
+    fields = draft.model_dump(mode="json")
+    return [
+        "new entry",
+        *_citation_changes("citations", [], fields["citations"]),
+        *_position_changes([], fields["positions"]),
+    ]
+
+
+async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
+    """Weigh a suggestion against the entry as it stands now (see Review)."""
     draft: Entry = suggestion["draft"]
     base = suggestion["base_revision"]
+    if base is None:
+        return Review(suggestion, _new_entry_changes(draft), draft, None, [])
+    rows = await store.revisions(draft.id)
+    if not rows:
+        raise _no_entry(draft.id)
+    base_fields = next((r["fields"] for r in rows if r["revision"] == base), None)
+    if base_fields is None:
+        raise CurationError([("suggestion", f"'{draft.id}' has no revision {base} to start from")])
+    mine = draft.model_dump(mode="json")
+    changes = describe_changes(base_fields, mine)
+    current = rows[-1]
+    if current["revision"] == base:
+        return Review(suggestion, changes, draft, base, [])
+    changed = [n for n in Entry.model_fields if n != "revision" and mine[n] != base_fields.get(n)]
+    conflicts = []
+    for name in changed:
+        if current["fields"].get(name) in (base_fields.get(name), mine[name]):
+            continue  # untouched since, or changed the same way
+        later = [
+            f"revision {row['revision']} ({row['actor_name']}, {row['created_at']})"
+            for previous, row in itertools.pairwise(rows)
+            if row["revision"] > base and row["fields"].get(name) != previous["fields"].get(name)
+        ]
+        conflicts.append(
+            (name, f"changed by the suggestion (from revision {base}) and by {', '.join(later)}")
+        )
+    merged: Entry | None = None
+    if not conflicts:
+        try:
+            merged = Entry.model_validate(
+                {
+                    **current["fields"],
+                    **{n: mine[n] for n in changed},
+                    "revision": current["revision"],
+                }
+            )
+        except ValidationError as exc:
+            conflicts = [
+                (format_loc(e["loc"]), f"does not fit revision {current['revision']}: {e['msg']}")
+                for e in exc.errors()
+            ]
+    return Review(suggestion, changes, merged, current["revision"], conflicts)
+
+
+class SuggestionConflict(CurationError):
+    """A suggestion and later revisions changed the same fields: a moderator must merge by hand."""
+
+    def __init__(self, review: Review) -> None:
+        self.review = review
+        hint = (
+            "suggestion",
+            f"reject #{review.suggestion['id']} and ask for a new suggestion, or edit the entry"
+            " yourself",
+        )
+        super().__init__([*review.conflicts, hint])
+
+
+async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
+    """Put a suggestion live as a new revision credited to both the member and the moderator;
+    one made stale by later edits of other fields is rebased onto the current revision."""
+    weighed = await review_suggestion(store, await _pending(store, suggestion_id))
+    if weighed.entry is None or weighed.conflicts:
+        raise SuggestionConflict(weighed)
+    suggestion, draft, base = weighed.suggestion, weighed.entry, weighed.onto_revision
     check_entry(draft, await store.load_fact_base())
     credit = Actor(
         name=f"{suggestion['suggester_name']} (approved by {moderator.name})", id=moderator.id
     )
     stored = draft.model_copy(update={"revision": 1 if base is None else base + 1})
     reason = f"suggestion #{suggestion_id} by {suggestion['suggester_name']}, approved by {moderator.name}"
+    if weighed.rebased:
+        reason += f" (rebased from revision {suggestion['base_revision']} onto {base})"
     try:
         async with store.transaction() as db:
             await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)

@@ -508,7 +508,11 @@ def bundled_facts_dir() -> Path:
 
 def dump_yaml(model: BaseModel) -> str:
     """The one canonical YAML form of a model: field order, defaults left out, wide lines."""
-    data = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return dump_fields(model.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+
+
+def dump_fields(data: dict[str, Any]) -> str:
+    """Fields as YAML in that same style: also for a stored row no model accepts, to be fixed."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -529,5 +533,8 @@ def write_fact_base(fact_base: FactBase, directory: Path) -> list[Path]:
         write(sources_dir / name, text)
     for entry in fact_base.entries:
         write(entries_dir / f"{entry.id}.yaml", dump_yaml(entry))
+    for record in fact_base.unloadable:  # as stored: an export loses nothing, an import says why
+        folder = sources_dir if record.kind == "source" else entries_dir
+        write(folder / f"{record.id}.yaml", dump_fields(record.fields))
     write(directory / ALIASES_FILE, dump_yaml(AliasFile(aliases=fact_base.aliases)))
     return written

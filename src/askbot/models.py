@@ -1,11 +1,17 @@
 """The vocabulary of askbot: sources, entries, citations, aliases.
 
 Everything read from files is validated here with ``extra="forbid"`` so a typo in a fact file is an
-error with a location, never a silently ignored field.
+error with a location, never a silently ignored field. The same models load what the database
+holds, so whatever passed validation loads again (defaults are validated too: a rule cannot be
+dodged by leaving a field out).
+
+Source metadata is limited to what a Discord embed can show (a title 256 characters, a field
+value 1024; see ``askbot.discord.embeds``), so ``/source info`` and ``/quote`` can always show it.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -16,14 +22,32 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SUMMARY_MAX_CHARS = 900
 LOCATOR_PATTERN = re.compile(r"^para\. (?P<paragraph>[1-9][0-9]*)$")
 
+# Limits that keep source metadata showable in one Discord embed (title 256, field value 1024).
+TITLE_MAX_CHARS = 256  # an embed title
+NAME_MAX_CHARS = 256  # a name, a periodical, a publisher, an archive: an embed field or title
+NUMBER_MAX_CHARS = 64  # volume, issue, page
+AUTHORS_MAX_CHARS = 1024  # all the author names together: one embed field
+NOTE_MAX_CHARS = 1024  # source criticism, one discrepancy: one embed field each
+URL_MAX_CHARS = 1024
+DISCREPANCIES_MAX = 10
+YEAR_RANGE = (1, 9999)
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, StringConstraints(max_length=NAME_MAX_CHARS)]
+Number = Annotated[str, StringConstraints(max_length=NUMBER_MAX_CHARS)]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX_CHARS)
+]
 
 
 class InputModel(BaseModel):
-    """Base for everything read from files or users: unknown fields are errors."""
+    """Base for everything read from files or users: unknown fields are errors, and defaults are
+    validated like given values, so leaving a field out cannot dodge a rule."""
 
-    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_by_alias=True, validate_by_name=True, validate_default=True
+    )
 
 
 class SourceKind(StrEnum):
@@ -47,9 +71,9 @@ class EntryStatus(StrEnum):
 class CslName(InputModel):
     """A CSL-JSON name: a person (family/given) or a literal such as a username."""
 
-    family: str | None = None
-    given: str | None = None
-    literal: str | None = None
+    family: Name | None = None
+    given: Name | None = None
+    literal: Name | None = None
 
     def display(self) -> str:
         if self.literal:
@@ -61,6 +85,26 @@ class CslDate(InputModel):
     """A CSL-JSON date: ``{"date-parts": [[1937, 8, 28]]}``."""
 
     date_parts: list[list[int]] = Field(alias="date-parts", min_length=1, max_length=2)
+
+    @field_validator("date_parts")
+    @classmethod
+    def _real_dates(cls, value: list[list[int]]) -> list[list[int]]:
+        """Each date is [year], [year, month] or [year, month, day], and exists in the calendar."""
+        low, high = YEAR_RANGE
+        for parts in value:
+            if not 1 <= len(parts) <= 3:
+                raise ValueError("a date is [year], [year, month] or [year, month, day]")
+            year, month, day = (*parts, None, None)[:3]
+            if not low <= year <= high:
+                raise ValueError(f"year {year} is not between {low} and {high}")
+            if month is not None and not 1 <= month <= 12:
+                raise ValueError(f"month {month} is not a month (1-12)")
+            if day is not None:
+                assert month is not None
+                last = calendar.monthrange(year, month)[1]
+                if not 1 <= day <= last:
+                    raise ValueError(f"day {day} is not a day of {year}-{month:02d} (1-{last})")
+        return value
 
     def iso(self) -> str:
         return "-".join(
@@ -74,17 +118,30 @@ class CslMetadata(InputModel):
     model_config = ConfigDict(serialize_by_alias=True)
 
     type: Literal["article-newspaper", "article-magazine", "article-journal", "book", "post"]
-    title: NonEmptyText
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_CHARS)
+    ]
     author: list[CslName] = Field(min_length=1)
-    container_title: str | None = Field(default=None, alias="container-title")
-    volume: str | None = None
-    issue: str | None = None
-    page: str | None = None
+    container_title: Name | None = Field(default=None, alias="container-title")
+    volume: Number | None = None
+    issue: Number | None = None
+    page: Number | None = None
     issued: CslDate | None = None
-    URL: str | None = None
-    publisher: str | None = None
-    archive: str | None = None
+    URL: Annotated[str, StringConstraints(max_length=URL_MAX_CHARS)] | None = None
+    publisher: Name | None = None
+    archive: Name | None = None
     accessed: CslDate | None = None
+
+    @field_validator("author")
+    @classmethod
+    def _authors_fit_one_field(cls, value: list[CslName]) -> list[CslName]:
+        shown = len(", ".join(name.display() for name in value))
+        if shown > AUTHORS_MAX_CHARS:
+            raise ValueError(
+                f"the author names come to {shown} characters together; at most"
+                f" {AUTHORS_MAX_CHARS} fit (one Discord embed field)"
+            )
+        return value
 
 
 class ParagraphSpan(InputModel):
@@ -98,7 +155,9 @@ class UncitedParagraph(InputModel):
     """A paragraph deliberately left uncited (a header, a username), with the reason."""
 
     paragraph: int = Field(ge=1)
-    reason: NonEmptyText
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS)
+    ]
 
 
 class Source(InputModel):
@@ -109,15 +168,13 @@ class Source(InputModel):
     id: Slug
     kind: SourceKind
     csl: CslMetadata
-    transcriber: str | None = None
+    transcriber: Name | None = None
     reply_to: Slug | None = Field(
         default=None,
         description="For a comment or answer: the source id of the post it replies to.",
     )
-    note: NonEmptyText = Field(
-        description="Source criticism: what the source is and how far to trust it."
-    )
-    discrepancies: list[NonEmptyText] = []
+    note: Note = Field(description="Source criticism: what the source is and how far to trust it.")
+    discrepancies: list[Note] = Field(default=[], max_length=DISCREPANCIES_MAX)
     text_file: NonEmptyText = Field(description="Verbatim text, in facts/sources/, never edited.")
     paragraphs: ParagraphSpan | None = Field(
         default=None, description="The part of text_file this source covers; all of it if absent."
@@ -201,12 +258,15 @@ class Entry(InputModel):
     @field_validator("positions")
     @classmethod
     def _positions_only_when_contested(cls, value: list[Position], info: Any) -> list[Position]:
+        """Runs when positions are left out too (``validate_default``): an unresolved entry
+        without positions is refused here, in files, forms and the database alike."""
         status = info.data.get("status")
         if status == EntryStatus.SETTLED and value:
             raise ValueError("a settled entry has no positions; use status debated or unresolved")
         if status in (EntryStatus.DEBATED, EntryStatus.UNRESOLVED) and len(value) < 2:
             raise ValueError(
-                f"a {status} entry needs at least two positions, each with who holds it"
+                f"status {status} needs at least two positions, each with who holds it"
+                f" ({len(value)} given)"
             )
         return value
 
@@ -235,6 +295,20 @@ class AliasFile(InputModel):
     aliases: list[AliasGroup]
 
 
+class UnloadableRecord(BaseModel):
+    """A stored entry or source that its model refuses (stored before a rule existed, or written
+    around askbot). It is kept and reported, and left out of answers; ``fields`` is what is stored."""
+
+    kind: Literal["entry", "source"]
+    id: str
+    revision: int | None = None
+    fields: dict[str, Any]
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} '{self.id}' cannot be loaded: {self.problem}"
+
+
 class FactBase(BaseModel):
     """Everything in a facts/ directory, validated and cross-checked."""
 
@@ -245,4 +319,7 @@ class FactBase(BaseModel):
     aliases_given: bool = Field(
         default=True,
         description="False: the files have no aliases.yaml, so an import leaves the alias table alone",
+    )
+    unloadable: list[UnloadableRecord] = Field(
+        default=[], description="Rows the database holds that fail their model (none from files)."
     )

@@ -76,9 +76,18 @@ async def _inspect(store: Store) -> DatabaseReport:
 
 
 async def check_database(path: Path) -> DatabaseReport:
-    """``db check``: the file is sound and not newer than this askbot. It never migrates."""
+    """``db check``: the file is sound, not newer than this askbot, and every entry and source
+    in it loads. It never migrates."""
     async with _opened(path) as store:
         report = await _inspect(store)
+        unloadable = await store.unloadable() if report.schema_version == SCHEMA_VERSION else []
+    if unloadable:
+        raise StoreError(
+            f"{path}: {len(unloadable)} stored row(s) cannot be loaded and are left out of answers:\n"
+            + "\n".join(f"  {record}" for record in unloadable)
+            + "\nRepair each: `askbot fact show ID` prints an entry, `askbot fact edit FILE` saves"
+            " it fixed (or `askbot fact revert ID N`); `askbot facts import` replaces a source"
+        )
     if report.schema_version > SCHEMA_VERSION:
         raise StoreError(
             f"{path} has schema version {report.schema_version}, newer than this askbot"

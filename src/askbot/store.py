@@ -25,9 +25,10 @@ from typing import Any
 
 import aiosqlite
 import numpy as np
+from pydantic import ValidationError
 
 from askbot.embedding import StoredVectors
-from askbot.models import AliasGroup, Citation, Entry, FactBase, Position, Source
+from askbot.models import AliasGroup, Citation, Entry, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,32 @@ class StaleRevision(StoreError):
     """An entry changed since the caller read it; nothing was written."""
 
 
+class EntryUnloadable(StoreError):
+    """The entry is stored but fails the Entry model; ``record`` holds what is stored."""
+
+    def __init__(self, record: UnloadableRecord) -> None:
+        self.record = record
+        super().__init__(
+            f"{record}. `askbot fact show {record.id}` prints it; fix it and save it with"
+            f" `askbot fact edit FILE`, or go back with `askbot fact revert {record.id} N`"
+        )
+
+
+def _problem(error: ValidationError) -> str:
+    """A model's refusal in one line: ``positions: Value error, ...; summary: ...``."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in e['loc']) or '(all)'}: {e['msg']}" for e in error.errors()
+    )
+
+
+def _json_fields(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"(stored)": text}
+    return data if isinstance(data, dict) else {"(stored)": data}
+
+
 @dataclass(frozen=True)
 class QueueLimits:
     """How much of the unanswered queue is kept: at most ``size`` questions, none left unasked for
@@ -392,34 +419,67 @@ class Store:
         return result
 
     async def load_fact_base(self) -> FactBase:
-        """Everything in the database as models, retired entries included."""
+        """Everything in the database as models, retired entries included; rows that fail their
+        model are left out (one warning each) and listed in ``unloadable``."""
         async with self._reading() as db:
             return await self.read_fact_base(db)
 
     @classmethod
     async def read_fact_base(cls, db: aiosqlite.Connection) -> FactBase:
         """``load_fact_base`` inside a transaction: what a change is about to be written into."""
+        fact_base = await cls._read_everything(db)
+        _warn(fact_base.unloadable)
+        return fact_base
+
+    async def unloadable(self) -> list[UnloadableRecord]:
+        """Every stored entry and source that fails its model (``db check``), without warnings."""
+        async with self._reading() as db:
+            return (await self._read_everything(db)).unloadable
+
+    @classmethod
+    async def _read_everything(cls, db: aiosqlite.Connection) -> FactBase:
         texts = {
             row["name"]: row["text"]
             async for row in await db.execute("SELECT name, text FROM documents")
         }
-        sources = [
-            Source.model_validate_json(row["metadata"])
-            async for row in await db.execute("SELECT metadata FROM sources ORDER BY id")
-        ]
-        entries = await cls._entries(db, "SELECT * FROM entries ORDER BY id", ())
+        sources, broken_sources = await cls._sources(db)
+        entries, broken_entries = await cls._entries(
+            db, "SELECT * FROM entries ORDER BY id", (), {s.id for s in sources}
+        )
         aliases = await cls.read_aliases(db)
-        return FactBase(sources=sources, texts=texts, entries=entries, aliases=aliases)
+        return FactBase(
+            sources=sources,
+            texts=texts,
+            entries=entries,
+            aliases=aliases,
+            unloadable=broken_sources + broken_entries,
+        )
 
     async def entries(self, *, include_retired: bool = False) -> list[Entry]:
         where = "" if include_retired else "WHERE retired = 0"
         async with self._reading() as db:
-            return await self._entries(db, f"SELECT * FROM entries {where} ORDER BY id", ())
+            sources, _ = await self._sources(db)
+            entries, broken = await self._entries(
+                db, f"SELECT * FROM entries {where} ORDER BY id", (), {s.id for s in sources}
+            )
+        _warn(broken)
+        return entries
 
     async def entry(self, entry_id: str) -> Entry | None:
+        """The entry, None if there is none; EntryUnloadable if it is stored but fails its model."""
         async with self._reading() as db:
-            found = await self._entries(db, "SELECT * FROM entries WHERE id = ?", (entry_id,))
+            sources, _ = await self._sources(db)
+            found, broken = await self._entries(
+                db, "SELECT * FROM entries WHERE id = ?", (entry_id,), {s.id for s in sources}
+            )
+        if broken:
+            raise EntryUnloadable(broken[0])
         return found[0] if found else None
+
+    async def current_revision(self, entry_id: str) -> int | None:
+        """The entry's revision as stored (None: no such entry), even if the entry fails its model."""
+        async with self._reading() as db:
+            return await self.entry_revision(db, entry_id)
 
     async def aliases(self) -> list[AliasGroup]:
         async with self._reading() as db:
@@ -428,8 +488,26 @@ class Store:
     async def sources(self) -> list[Source]:
         """The sources' metadata only (no texts, no entries): cheap enough for every search."""
         async with self._reading() as db:
-            rows = await db.execute_fetchall("SELECT metadata FROM sources ORDER BY id")
-        return [Source.model_validate_json(row["metadata"]) for row in rows]
+            sources, broken = await self._sources(db)
+        _warn(broken)
+        return sources
+
+    @staticmethod
+    async def _sources(db: aiosqlite.Connection) -> tuple[list[Source], list[UnloadableRecord]]:
+        sources, broken = [], []
+        for row in await db.execute_fetchall("SELECT id, metadata FROM sources ORDER BY id"):
+            try:
+                sources.append(Source.model_validate_json(row["metadata"]))
+            except ValidationError as exc:
+                broken.append(
+                    UnloadableRecord(
+                        kind="source",
+                        id=row["id"],
+                        fields=_json_fields(row["metadata"]),
+                        problem=_problem(exc),
+                    )
+                )
+        return sources, broken
 
     async def revision_info(self, entry_id: str, revision: int) -> dict[str, Any] | None:
         async with (
@@ -463,11 +541,13 @@ class Store:
 
     @staticmethod
     async def _entries(
-        db: aiosqlite.Connection, query: str, params: tuple[Any, ...]
-    ) -> list[Entry]:
+        db: aiosqlite.Connection, query: str, params: tuple[Any, ...], sources: set[str]
+    ) -> tuple[list[Entry], list[UnloadableRecord]]:
+        """The entries ``query`` selects, and those among them that fail the Entry model or cite
+        a source not in ``sources`` (the loadable ones): one bad row never hides the others."""
         rows = await db.execute_fetchall(query, params)
         if not rows:
-            return []
+            return [], []
         ids = [row["id"] for row in rows]
         marks = ",".join("?" * len(ids)) if len(ids) < 900 else None
         scope = f"WHERE entry_id IN ({marks})" if marks else ""
@@ -477,43 +557,62 @@ class Store:
             f"SELECT * FROM positions {scope} ORDER BY entry_id, ord", scope_params
         ):
             positions[row["entry_id"]].append(row)
-        citations: dict[tuple[str, int | None], list[Citation]] = defaultdict(list)
+        citations: dict[tuple[str, int | None], list[dict[str, Any]]] = defaultdict(list)
         for row in await db.execute_fetchall(
             f"SELECT * FROM citations {scope} ORDER BY entry_id, position_ord, ord", scope_params
         ):
             citations[(row["entry_id"], row["position_ord"])].append(
-                Citation(
-                    source=row["source_id"],
-                    quote=row["quote"],
-                    locator=row["locator"],
-                    prefix=row["prefix"],
-                    suffix=row["suffix"],
-                )
+                {
+                    "source": row["source_id"],
+                    "quote": row["quote"],
+                    "locator": row["locator"],
+                    "prefix": row["prefix"],
+                    "suffix": row["suffix"],
+                }
             )
-        return [
-            Entry(
-                id=row["id"],
-                question=row["question"],
-                also_asked=json.loads(row["also_asked"]),
-                summary=row["summary"],
-                status=row["status"],
-                positions=[
-                    Position(
-                        stance=p["stance"],
-                        held_by=p["held_by"],
-                        citations=citations[(row["id"], p["ord"])],
-                    )
+        entries, broken = [], []
+        for row in rows:
+            fields = {
+                "id": row["id"],
+                "question": row["question"],
+                "also_asked": json.loads(row["also_asked"]),
+                "summary": row["summary"],
+                "status": row["status"],
+                "positions": [
+                    {
+                        "stance": p["stance"],
+                        "held_by": p["held_by"],
+                        "citations": citations[(row["id"], p["ord"])],
+                    }
                     for p in positions[row["id"]]
                 ],
-                citations=citations[(row["id"], None)],
-                people=json.loads(row["people"]),
-                tags=json.loads(row["tags"]),
-                related=json.loads(row["related"]),
-                retired=bool(row["retired"]),
-                revision=row["revision"],
+                "citations": citations[(row["id"], None)],
+                "people": json.loads(row["people"]),
+                "tags": json.loads(row["tags"]),
+                "related": json.loads(row["related"]),
+                "retired": bool(row["retired"]),
+                "revision": row["revision"],
+            }
+            try:
+                entry = Entry.model_validate(fields)
+            except ValidationError as exc:
+                problem = _problem(exc)
+            else:
+                missing = sorted({c.source for c in entry.all_citations()} - sources)
+                if not missing:
+                    entries.append(entry)
+                    continue
+                problem = f"it cites source '{missing[0]}', which cannot be loaded"
+            broken.append(
+                UnloadableRecord(
+                    kind="entry",
+                    id=row["id"],
+                    revision=row["revision"],
+                    fields=fields,
+                    problem=problem,
+                )
             )
-            for row in rows
-        ]
+        return entries, broken
 
     @staticmethod
     async def read_aliases(db: aiosqlite.Connection) -> list[AliasGroup]:
@@ -767,14 +866,13 @@ class Store:
         )
 
     async def revisions(self, entry_id: str) -> list[dict[str, Any]]:
-        """Every revision of an entry, oldest first, with its snapshot as an Entry."""
+        """Every revision of an entry, oldest first: ``fields`` as stored, ``snapshot`` the Entry
+        (None when it fails the model, and then ``problem`` says why)."""
         async with self._reading() as db:
             rows = await db.execute_fetchall(
                 "SELECT * FROM revisions WHERE entry_id = ? ORDER BY revision", (entry_id,)
             )
-        return [
-            {**dict(row), "snapshot": Entry.model_validate_json(row["snapshot"])} for row in rows
-        ]
+        return [_revision(dict(row)) for row in rows]
 
     @staticmethod
     async def put_alias(db: aiosqlite.Connection, group: AliasGroup) -> None:
@@ -866,6 +964,24 @@ class Store:
             ) as cursor,
         ):
             return [dict(row) for row in await cursor.fetchall()]
+
+
+def _warn(records: Sequence[UnloadableRecord]) -> None:
+    for record in records:
+        log.warning("%s; left out of answers (`askbot db check` lists all)", record)
+
+
+def _revision(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        snapshot, problem = Entry.model_validate_json(row["snapshot"]), None
+    except ValidationError as exc:
+        snapshot, problem = None, _problem(exc)
+    return {
+        **row,
+        "fields": _json_fields(row["snapshot"]),
+        "snapshot": snapshot,
+        "problem": problem,
+    }
 
 
 def _entry_columns(entry: Entry) -> tuple[Any, ...]:

@@ -451,3 +451,71 @@ async def test_administrator_is_a_moderator_when_mod_roles_are_set(
     assert (await fake.slash("fact add", {}, roles=[curators])).modal is not None
     refused = await fake.slash("fact add", {}, **mod(fake))  # Manage Messages, but not a curator
     assert refused.content == NOT_A_MODERATOR
+
+
+WITNESS = (
+    "it necessary to suppress Yagoda because he had become, in his turn, an intolerably"
+    " disturbing witness"
+)
+SHORTER = "he had become, in his turn, an intolerably disturbing witness"
+CITATIONS_LABEL = "Citations: source-id | para. N | exact quote"
+
+
+async def suggest_citations(fake: FakeDiscord, quote: str) -> Any:
+    """A member's /fact suggest on the arrest entry with its second quote replaced."""
+    form = await fake.slash("fact suggest", {"entry": "yagoda-arrest-why"})
+    lines = fields_of(form)[CITATIONS_LABEL]["value"]
+    assert WITNESS in lines
+    return await submit_fact_form(fake, form, {"Citations": lines.replace(WITNESS, quote)})
+
+
+async def test_review_embed_shows_each_changed_quote_old_and_new(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    submitted = await suggest_citations(fake, SHORTER)
+    assert "suggestion #1 is waiting" in submitted.content
+
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+
+    description = opened.embeds[0]["description"]
+    assert f"citations[1].quote: {WITNESS!r} -> {SHORTER!r}" in description
+    assert "contents changed" not in description
+
+
+async def test_a_member_cannot_suggest_a_quote_cut_mid_word(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    refused = await suggest_citations(fake, "tolerably disturbing witness")
+    assert refused.ephemeral and "Not saved" in refused.content
+    assert "citations[1].quote" in refused.content
+    assert "begins or ends inside a word" in refused.content
+    assert await bot.store.suggestions() == []
+
+
+async def test_review_embed_names_the_fields_a_later_edit_also_changed(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    await suggest_citations(fake, SHORTER)
+    form = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    lines = fields_of(form)[CITATIONS_LABEL]["value"]
+    saved = await submit_fact_form(
+        fake, form, {"Citations": lines.replace(WITNESS, WITNESS + ".")}, **mod(fake)
+    )
+    assert "as revision 2" in saved.content
+
+    review = await fake.slash("review", {}, **mod(fake))
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    assert (
+        "**conflict**: citations: changed by the suggestion (from revision 1) and by revision 2"
+        in (opened.embeds[0]["description"])
+    )
+    refused = await fake.click(opened, "askbot:review:approve:1", **mod(fake))
+    assert refused.ephemeral and "Not approved" in refused.content
+    entry = await bot.store.entry("yagoda-arrest-why")
+    assert entry is not None and entry.revision == 2
+
+
+async def test_saving_an_unchanged_edit_form_writes_no_revision(bot_and_fake) -> None:
+    fake, bot = bot_and_fake
+    form = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
+    done = await submit_fact_form(fake, form, {}, **mod(fake))
+    assert done.content == "No change: `yagoda-arrest-why` stays at revision 1."
+    assert len(await bot.store.revisions("yagoda-arrest-why")) == 1

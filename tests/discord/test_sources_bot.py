@@ -9,8 +9,11 @@ import pytest
 from fake_discord import FakeDiscord
 
 from askbot.config import Settings
+from askbot.curation import add_source
 from askbot.discord.bot import AskBot
+from askbot.models import CslDate, CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT
+from askbot.store import Actor
 
 
 @pytest.fixture
@@ -114,3 +117,31 @@ async def test_source_info(bot_and_fake) -> None:
     assert "khrushchev-stalin-paranoia-paralysis" in next(
         v for k, v in values.items() if k.startswith("Cited by")
     )
+
+
+async def test_source_info_shows_metadata_at_the_limits(bot_and_fake) -> None:
+    """The longest metadata a source may have (README: title 256, names 256, note and each of at
+    most 10 discrepancies 1024) still fits /source info, even when escaping markdown lengthens it."""
+    fake, bot = bot_and_fake
+    name = "u/" + "a_" * 127  # 256 characters, 127 of them escaped in an embed
+    source = Source(
+        id="letter-1938",
+        kind=SourceKind.PRIMARY,
+        note="N" * 1024,
+        text_file="letter-1938.txt",
+        discrepancies=["D" * 1024] * 10,
+        csl=CslMetadata(
+            type="book",
+            title="T" * 256,
+            author=[CslName(literal=name)] * 3,
+            **{"container-title": "*" * 256},
+            issued=CslDate(**{"date-parts": [[1938, 2, 28]]}),
+        ),
+    )
+    await add_source(bot.store, source, b"One paragraph.\n", Actor(name="tester"))
+
+    record = await fake.slash("source info", {"source": "letter-1938"})
+
+    values = {f["name"]: f["value"] for f in record.embeds[0]["fields"]}
+    assert values["Date"] == "1938-02-28"
+    assert values["Author"].startswith("u/a\\_a\\_") and len(values["Author"]) <= 1024

@@ -23,6 +23,7 @@ from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, is_moderator, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
 from askbot.models import Entry, EntryStatus, Position
+from askbot.store import EntryUnloadable
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
@@ -232,7 +233,11 @@ class FactModal(discord.ui.Modal):
                 saved = await curation.edit_entry(
                     bot.store, draft, self.base_revision, actor(interaction)
                 )
-                text = f"Saved `{saved.id}` as revision {saved.revision}."
+                text = (
+                    f"No change: `{saved.id}` stays at revision {saved.revision}."
+                    if saved.revision == self.base_revision
+                    else f"Saved `{saved.id}` as revision {saved.revision}."
+                )
             else:
                 number = await curation.suggest(
                     bot.store, draft, self.base_revision, actor(interaction)
@@ -397,7 +402,7 @@ class ApproveButton(KeyedButton, template=r"askbot:review:approve:(?P<key>\d+)")
         try:
             saved = await curation.approve(bot.store, number, actor(interaction))
         except CurationError as refused:
-            raise UserFacingError(problems_text(refused)) from refused
+            raise UserFacingError(f"Not approved:\n{problems_text(refused)}") from refused
         await bot.after_change()
         if suggestion:
             await tell_suggester(
@@ -418,21 +423,31 @@ class RejectButton(KeyedButton, template=r"askbot:review:reject:(?P<key>\d+)"):
         await interaction.response.send_modal(RejectModal(int(self.key)))
 
 
-def suggestion_embed(suggestion: dict[str, Any], current: Entry | None) -> discord.Embed:
+def suggestion_embed(review: curation.Review) -> discord.Embed:
+    """The member's changes (each quote old -> new) in the description, which holds 4096
+    characters; then whether it still applies to the live entry."""
+    suggestion = review.suggestion
     draft: Entry = suggestion["draft"]
     kind = "edit of" if suggestion["base_revision"] else "new entry"
+    lines = [embeds.escape(line) for line in review.changes]
+    lines += [f"⚠️ **conflict**: {where}: {embeds.escape(why)}" for where, why in review.conflicts]
+    if review.rebased and not review.conflicts:
+        lines.append(
+            f"Applies to revision {review.onto_revision}: later revisions changed other fields."
+        )
     embed = discord.Embed(
         title=embeds.clip(f"#{suggestion['id']}: {kind} {draft.id}", embeds.TITLE_LIMIT),
+        description=embeds.clip(
+            "\n".join(lines),
+            embeds.DESCRIPTION_LIMIT,
+            f"… (`askbot review show {suggestion['id']}` shows every change)",
+        ),
         colour=embeds.COLOUR_OPEN,
     )
     embed.add_field(
         name="Suggested by", value=embeds.escape(suggestion["suggester_name"]), inline=True
     )
     embed.add_field(name="On", value=suggestion["created_at"], inline=True)
-    changes = "\n".join(embeds.escape(line) for line in curation.describe_changes(current, draft))
-    embed.add_field(
-        name="Changes", value=embeds.clip(changes, embeds.FIELD_VALUE_LIMIT), inline=False
-    )
     embed.add_field(
         name="Summary",
         value=embeds.clip(embeds.escape(draft.summary), embeds.FIELD_VALUE_LIMIT),
@@ -458,14 +473,12 @@ class ReviewSelect(discord.ui.Select[Any]):
         suggestion = await bot.store.suggestion(int(self.values[0]))
         if suggestion is None or suggestion["state"] != "pending":
             raise UserFacingError("That suggestion has already been decided.")
-        current = (
-            await bot.store.entry(suggestion["entry_id"]) if suggestion["base_revision"] else None
-        )
+        review = await curation.review_suggestion(bot.store, suggestion)
         view = discord.ui.View(timeout=None)
         view.add_item(ApproveButton(str(suggestion["id"])))
         view.add_item(RejectButton(str(suggestion["id"])))
         await interaction.response.send_message(
-            embed=suggestion_embed(suggestion, current), view=view, ephemeral=True
+            embed=suggestion_embed(review), view=view, ephemeral=True
         )
 
 
@@ -533,7 +546,10 @@ class CurateCog(commands.Cog):
         self.bot = bot
 
     async def _entry(self, entry_id: str, *, include_retired: bool = False) -> Entry:
-        entry = await self.bot.store.entry(entry_id)
+        try:
+            entry = await self.bot.store.entry(entry_id)
+        except EntryUnloadable as unloadable:
+            raise UserFacingError(embeds.escape(str(unloadable))) from unloadable
         if entry is None or (entry.retired and not include_retired):
             raise UserFacingError(
                 f"There is no live entry `{embeds.escape(entry_id[:80])}`; pick one from the list as you type."

@@ -25,7 +25,7 @@ from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only
 from askbot.discord.errors import UserFacingError
 from askbot.factfiles import MAX_TEXT_BYTES
-from askbot.models import CslDate, CslMetadata, CslName, Source, SourceKind
+from askbot.models import NAME_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS, Source, SourceKind
 from askbot.search import SearchPage, search_sources
 
 if TYPE_CHECKING:
@@ -79,7 +79,8 @@ class SearchPageButton(KeyedButton, template=r"askbot:search:(?P<key>\d+)"):
         await interaction.response.edit_message(embed=search_embed(page), view=search_view(page))
 
 
-def parse_date(text: str | None) -> CslDate | None:
+def parse_date(text: str | None) -> dict[str, list[list[int]]] | None:
+    """A typed date as CSL date fields; whether it exists in the calendar is the model's call."""
     if not text:
         return None
     match = DATE_PATTERN.match(text.strip())
@@ -87,7 +88,7 @@ def parse_date(text: str | None) -> CslDate | None:
         raise UserFacingError(
             "Write the date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown."
         )
-    return CslDate(**{"date-parts": [[int(part) for part in match.groups() if part]]})
+    return {"date-parts": [[int(part) for part in match.groups() if part]]}
 
 
 class SourcesCog(commands.Cog):
@@ -227,11 +228,18 @@ class SourcesCog(commands.Cog):
         embed = discord.Embed(
             title=embeds.clip(found.csl.title, embeds.TITLE_LIMIT), colour=embeds.COLOUR_ANSWER
         )
-        embed.add_field(name="Author", value=embeds.escape(found.authors))
+        embed.add_field(
+            name="Author", value=embeds.clip(embeds.escape(found.authors), embeds.FIELD_VALUE_LIMIT)
+        )
         embed.add_field(name="Date", value=found.date or "n.d.")
         embed.add_field(name="Kind", value=found.kind.value)
         if found.csl.container_title:
-            embed.add_field(name="Published in", value=embeds.escape(found.csl.container_title))
+            embed.add_field(
+                name="Published in",
+                value=embeds.clip(
+                    embeds.escape(found.csl.container_title), embeds.FIELD_VALUE_LIMIT
+                ),
+            )
         embed.add_field(
             name="About this source",
             value=embeds.clip(embeds.escape(found.note), embeds.FIELD_VALUE_LIMIT),
@@ -287,36 +295,35 @@ class SourcesCog(commands.Cog):
         interaction: discord.Interaction,
         file: discord.Attachment,
         id: str,
-        title: str,
-        author: str,
+        title: app_commands.Range[str, 1, TITLE_MAX_CHARS],
+        author: app_commands.Range[str, 1, NAME_MAX_CHARS],
         kind: SourceKind,
         note: app_commands.Range[str, 20, 1000],
-        published_in: str | None = None,
+        published_in: app_commands.Range[str, 1, NAME_MAX_CHARS] | None = None,
         date: str | None = None,
-        url: str | None = None,
+        url: app_commands.Range[str, 1, URL_MAX_CHARS] | None = None,
     ) -> None:
         if file.size > MAX_TEXT_BYTES:
             raise UserFacingError(
                 f"The file is {file.size:,} bytes; the limit is {MAX_TEXT_BYTES:,}."
             )
         try:
-            source = Source(
-                id=id,
-                kind=kind,
-                note=note,
-                text_file=f"{id}.txt",
-                csl=CslMetadata(
-                    type="post" if author.startswith("u/") else "article-newspaper",
-                    title=title,
-                    author=[CslName(literal=author)],
-                    **{"container-title": published_in},
-                    issued=parse_date(date),
-                    URL=url,
-                ),
+            source = curation.draft_source(
+                {
+                    "id": id,
+                    "kind": kind,
+                    "note": note,
+                    "text_file": f"{id}.txt",
+                    "csl": {
+                        "type": "post" if author.startswith("u/") else "article-newspaper",
+                        "title": title,
+                        "author": [{"literal": author}],
+                        "container-title": published_in,
+                        "issued": parse_date(date),
+                        "URL": url,
+                    },
+                }
             )
-        except ValueError as exc:
-            raise UserFacingError(f"Not added: {exc}") from exc
-        try:
             stored = await curation.add_source(
                 self.bot.store, source, await file.read(), actor(interaction)
             )

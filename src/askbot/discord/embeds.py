@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView
+from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView, source_basis
 from askbot.citations import CitedQuote
 from askbot.models import Entry, EntryStatus, Source
 
@@ -94,11 +94,11 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     )
     embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
     for number, position in enumerate(match.positions, 1):
-        kinds = ", ".join(sorted({c.kind for c in position.citations}))
+        basis = source_basis(c.kind for c in position.citations)
         _add_field(
             embed,
             f"Position {number}: held by {position.held_by}",
-            f"{escape(position.stance)}\n*Rests on: {kinds} source*",
+            f"{escape(position.stance)}\n*Rests on {basis}*",
             match.id,
         )
     sources = "\n".join(_citation_line(c) for c in match.citations)

@@ -6,12 +6,15 @@ import asyncio
 import json
 import logging
 import re
+import runpy
 import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +23,23 @@ import yaml
 
 from askbot import cli
 from askbot.bootstrap import open_store
-from askbot.cli import build_parser, cmd_run, main
+from askbot.cli import build_parser, cmd_health, cmd_run, main
 from askbot.config import Settings, env_var_name
 from askbot.curation import set_retired
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.logs import JsonFormatter
-from askbot.ops import backup_database, check_database
+from askbot.ops import (
+    HEARTBEAT_MAX_AGE,
+    Heartbeat,
+    backup_database,
+    check_database,
+    heartbeat_path,
+    write_heartbeat,
+)
 from askbot.store import MIGRATIONS, SCHEMA_VERSION, Actor, AskedQuestion, Store
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+REPO = Path(__file__).resolve().parents[1]
+DEPLOY = REPO / "deploy"
 UNIT_ASKBOT = "/opt/askbot/bin/askbot"
 ENTRIES = len(load_fact_base(bundled_facts_dir()).entries)
 
@@ -97,6 +108,8 @@ def test_deploy_commands_exist_and_work(where: str, capsys: pytest.CaptureFixtur
         return  # needs Discord: tests/discord/test_askbot.py runs it against the stand-in
     assert main(["stats"]) == 0  # a database in use, as the container and the unit find it
     capsys.readouterr()
+    if args.handler is cmd_health:  # as a connected bot leaves it (tests/discord/ runs one)
+        write_heartbeat(heartbeat_path(Settings(_env_file=None).database_path), latency_ms=40.0)
     code, out, err = run(capsys, *argv[1:])
     assert (code, err) == (0, ""), err
     assert out
@@ -105,7 +118,7 @@ def test_deploy_commands_exist_and_work(where: str, capsys: pytest.CaptureFixtur
 def test_dockerfile_runs_unprivileged_with_the_database_on_a_volume() -> None:
     instructions = dockerfile()
     assert instructions[0] == ("FROM", "python:3.11-slim")
-    assert ("RUN", "pip install .") in instructions
+    assert ("RUN", "pip install --constraint deploy/constraints.txt .") in instructions
     assert ("ENV", "ASKBOT_DB=/data/askbot.db") in instructions
     assert ("VOLUME", "/data") in instructions
     assert ("STOPSIGNAL", "SIGTERM") in instructions
@@ -163,6 +176,63 @@ def test_unit_file_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     # unknown keys and bad values are only warnings, so any line about the unit fails the test
     assert [line for line in output.splitlines() if unit.name in line] == []
+
+
+def test_unit_does_not_restart_after_a_configuration_error() -> None:
+    """askbot exits 2 for a bad setting or a refused token, which no restart can fix."""
+    assert ("RestartPreventExitStatus", "2") in unit_settings()
+
+
+def admin_options() -> dict[str, str]:
+    """deploy/askbot-admin's systemd-run options (``--name=value``), and the program it runs."""
+    command = (DEPLOY / "askbot-admin").read_text().replace("\\\n", " ").split("\nexec ", 1)[1]
+    words = shlex.split(command, comments=True)
+    assert words[0] == "systemd-run"
+    options = dict(
+        w.removeprefix("--").split("=", 1) for w in words if w.startswith("--") and "=" in w
+    )
+    options["program"] = next(w for w in words[1:] if not w.startswith("-"))
+    options["arguments"] = " ".join(words[words.index(options["program"]) + 1 :])
+    return options
+
+
+def test_askbot_admin_runs_askbot_as_the_unit_does_with_systemd_reading_the_env_file() -> None:
+    unit, admin = dict(unit_settings()), admin_options()
+    assert admin["program"] == UNIT_ASKBOT and admin["arguments"] == "$@"
+    assert (admin["uid"], admin["gid"]) == (unit["User"], unit["Group"])
+    assert admin["working-directory"] == unit["WorkingDirectory"]
+    assert admin["setenv"] == unit["Environment"]
+    # systemd parses the env file, exactly as for the service; no shell ever sources it
+    assert admin["property"] == f"EnvironmentFile={unit['EnvironmentFile']}"
+    script = (DEPLOY / "askbot-admin").read_text()
+    assert not re.search(r"(^|[;&|\s])\.\s+\S*askbot\.env", script)
+    assert (DEPLOY / "askbot-admin").stat().st_mode & 0o111, "askbot-admin is not executable"
+
+
+def test_image_constraints_pin_every_run_time_dependency() -> None:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pinning = runpy.run_path(str(REPO / "scripts" / "pin_dependencies.py"))
+    pins = pinning["read_constraints"]()  # every line is name==version
+    for requirement in pinning["project_requirements"]():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} (pyproject) is not pinned in deploy/constraints.txt"
+        assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]}: {requirement}"
+    # what the pins need is pinned too, wherever this environment has the pinned version to ask
+    for name, pinned in pins.items():
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if distribution.version != pinned:
+            continue
+        for text in distribution.requires or []:
+            needed = Requirement(text)
+            if pinning["applies"](needed):
+                assert canonicalize_name(needed.name) in pins, f"{name} needs {needed.name}"
+    copied = [rest.split()[0] for keyword, rest in dockerfile() if keyword == "COPY"]
+    assert "deploy/constraints.txt" in copied
 
 
 def test_env_example_lists_every_setting_with_a_comment_and_no_token(tmp_path: Path) -> None:
@@ -333,6 +403,78 @@ def test_migrate_creates_a_missing_database(
     )
 
 
+def test_backup_to_an_unwritable_place_names_the_destination(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, askbot_unprivileged: Any
+) -> None:
+    main(["stats"])
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    target = locked / "backup.db"
+    result = askbot_unprivileged("db", "backup", str(target))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"askbot: cannot write the backup {target}: Permission denied; nothing was written\n"
+    )
+    code, _, err = run(capsys, "db", "backup", str(tmp_path), "--force")
+    assert code == 1
+    assert err == (
+        f"askbot: {tmp_path} is a directory: name the backup file, e.g. {tmp_path / 'askbot.db'}\n"
+    )
+
+
+def test_backing_up_a_damaged_database_names_the_database_not_the_copy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    main(["stats"])
+    database = tmp_path / "askbot.db"
+    with closing(sqlite3.connect(database)) as db:  # one index page overwritten: the file opens
+        db.execute("PRAGMA journal_mode=DELETE")
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'citations_entry'"
+        ).fetchone()
+    data = bytearray(database.read_bytes())
+    data[(root - 1) * page_size + 8 : root * page_size] = b"A" * (page_size - 8)
+    database.write_bytes(data)
+    capsys.readouterr()
+    target = tmp_path / "backup.db"
+    code, out, err = run(capsys, "db", "backup", str(target))
+    assert code == 1 and out == ""
+    assert err.startswith(f"askbot: {database} is damaged") and err.endswith("; restore a backup\n")
+    assert ".partial" not in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == []
+
+
+# --- health ------------------------------------------------------------------------------------
+
+
+def test_health_needs_a_recent_gateway_heartbeat(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    main(["stats"])
+    capsys.readouterr()
+    beat = heartbeat_path(tmp_path / "askbot.db")
+    code, out, err = run(capsys, "health")
+    assert code == 1 and out == ""
+    assert err.startswith(f"askbot: no heartbeat at {beat}: the bot has not connected to Discord")
+    write_heartbeat(beat, latency_ms=42.0)
+    code, out, err = run(capsys, "health")
+    assert (code, err) == (0, "")
+    assert out.startswith("connected to Discord (heartbeat 0 s ago, gateway latency 42 ms); ")
+    assert f"entries {ENTRIES}," in out
+    stale = Heartbeat(at=datetime.now(UTC) - timedelta(seconds=HEARTBEAT_MAX_AGE + 60))
+    beat.write_text(stale.model_dump_json())
+    code, _, err = run(capsys, "health")
+    assert code == 1
+    assert re.fullmatch(
+        rf"askbot: the bot's last heartbeat was 1[89]\d s ago \(at .+ UTC\), over"
+        rf" {HEARTBEAT_MAX_AGE} s: it is not connected to Discord\n",
+        err,
+    )
+    code, _, _ = run(capsys, "health", "--max-age", "600")
+    assert code == 0
+
+
 # --- doctor ----------------------------------------------------------------------------------
 
 
@@ -392,6 +534,121 @@ def test_doctor_reports_a_bad_setting_as_its_finding(
     code, checks = doctor_lines(capsys)
     assert code == 1 and list(checks) == ["config"]
     assert checks["config"].startswith("problem: ASKBOT_LOG_FORMAT: ")
+
+
+def test_doctor_checks_the_entries_in_the_database(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3")
+    main(["stats"])
+    database = tmp_path / "askbot.db"
+    with closing(sqlite3.connect(database)) as db:
+        db.execute("UPDATE entries SET retired = 1")
+        db.commit()
+    capsys.readouterr()
+    code, checks = doctor_lines(capsys)
+    assert code == 1
+    assert checks["database"] == (
+        f"problem: {database} has no entries to answer from ({ENTRIES} retired):"
+        " `askbot facts import DIR` loads a fact base"
+    )
+    assert checks["facts"].startswith("ok")  # the bundled folder is fine: the database is not
+    with closing(sqlite3.connect(database)) as db:
+        db.execute("UPDATE entries SET retired = 0")
+        db.execute("UPDATE entries SET summary = CAST(X'ff' AS TEXT) WHERE id = 'who-was-yezhov'")
+        db.commit()
+    code, checks = doctor_lines(capsys)
+    assert code == 1
+    assert checks["database"].startswith(
+        f"problem: {database} is damaged (Could not decode to UTF-8 column 'summary'"
+    )
+
+
+@pytest.mark.parametrize("where", ["environment", ".env"])
+def test_doctor_names_an_askbot_variable_that_is_no_setting(
+    where: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3")
+    if where == "environment":
+        monkeypatch.setenv("ASKBOT_MOD_ROLE", "Moderators")
+    else:
+        (tmp_path / ".env").write_text("ASKBOT_MOD_ROLE=Moderators\nASKBOT_LOG_LEVEL=info\n")
+    code, checks = doctor_lines(capsys)
+    assert code == 1
+    assert checks["config"] == (
+        "problem: ASKBOT_MOD_ROLE is not an askbot setting, so it is ignored"
+        " (did you mean ASKBOT_MOD_ROLES?)"
+    )
+    assert list(checks) == ["config", "token", "database", "facts"]  # the other checks still run
+
+
+def test_run_warns_about_an_askbot_variable_that_is_no_setting(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3")
+    monkeypatch.setenv("ASKBOT_MOD_ROLE", "Moderators")
+
+    async def connected_and_closed(settings: Settings, token: str) -> None:
+        return None
+
+    monkeypatch.setattr("askbot.discord.bot.run", connected_and_closed)
+    caplog.set_level(logging.WARNING, logger="askbot.cli")
+    assert main(["run"]) == 0
+    assert caplog.messages == [
+        "ASKBOT_MOD_ROLE is not an askbot setting, so it is ignored (did you mean ASKBOT_MOD_ROLES?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("token", "why"),
+    [
+        ("hunter2", "it is not three dot-separated base64url parts"),
+        ("Bot MTE5NzQ2.GhXyZw.s3cr3t", "it starts with 'Bot ': give the token alone"),
+        ('"MTE5NzQ2.GhXyZw.s3cr3t"', "it is in quotes: give the token alone"),
+        ("bm90LWFuLWlk.GhXyZw.s3cr3t", "its first part is not a bot's user id"),
+        ("MTE5NzQ2.Gh+Xy/Zw.s3cr3t", "it is not three dot-separated base64url parts"),
+    ],
+)
+def test_doctor_checks_the_token_shape_offline_and_never_shows_it(
+    token: str, why: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    code, checks = doctor_lines(capsys)
+    assert code == 1
+    assert checks["token"].startswith(
+        f"problem: DISCORD_TOKEN does not look like a bot token: {why}"
+    )
+    shown = "\n".join(checks.values())
+    assert not any(len(part) > 3 and part in shown for part in re.split(r"[. \"]", token))
+
+
+def test_the_token_can_come_from_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secret = tmp_path / "discord_token"
+    secret.write_text("MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3\n")
+    monkeypatch.setenv("DISCORD_TOKEN_FILE", str(secret))
+    assert Settings(_env_file=None).token == "MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3"
+    _, checks = doctor_lines(capsys)
+    assert checks["token"].startswith("ok - ")
+    secret.unlink()
+    _, checks = doctor_lines(capsys)
+    assert checks["token"] == (
+        f"problem: DISCORD_TOKEN_FILE: cannot read {secret}: No such file or directory"
+    )
+    assert main(["stats"]) == 0  # commands without Discord do not need the secret
+    capsys.readouterr()
+    code, out, err = run(capsys, "run")
+    assert (code, out) == (2, "")
+    assert err == f"askbot: DISCORD_TOKEN_FILE: cannot read {secret}: No such file or directory\n"
+    secret.write_text("MTE5NzQ2.GhXyZw.s3cr3t-t0k3n-v4lu3")
+    monkeypatch.setenv("DISCORD_TOKEN", "MTE5NzQ2.GhXyZw.other")
+    code, _, err = run(capsys, "sync")
+    assert code == 2
+    assert err == "askbot: DISCORD_TOKEN_FILE: set it or DISCORD_TOKEN, not both\n"
 
 
 # --- logging ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from askbot.curation import CurationError, add_source, apply_import, draft_source, plan_import
 from askbot.factfiles import MAX_TEXT_BYTES, bundled_facts_dir, load_fact_base
 from askbot.models import CslMetadata, CslName, Source, SourceKind
-from askbot.search import SEARCH_HINT, search_sources
+from askbot.search import SEARCH_HINT, fts_query, search_sources, spellings
 from askbot.store import SCHEMA_VERSION, Actor, Store
 
 ACTOR = Actor(name="tester", id="7")
@@ -124,3 +125,43 @@ def test_a_source_form_with_an_impossible_date_names_the_field(
         ("csl.title", "String should have at most 256 characters"),
         ("csl.issued.date-parts", f"Value error, {why}"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled"),
+    [
+        ("Yezhov", "Ezhov"),
+        ("Khrushchev", "Kruschev"),
+        ("Rakovsky", "Rakowsky"),
+        ("Christian Rakovsky", "Christian Rakowsky"),
+        ("nikolai yezhov", "Ezhov"),
+    ],
+)
+async def test_search_finds_a_name_in_the_sources_own_spelling(
+    store: Store, typed: str, spelled: str
+) -> None:
+    await filled(store)
+    page = await search_sources(store, typed)
+    assert page.total >= 1, f"{typed!r} found nothing"
+    assert all(re.search(rf"\*\*[^*]*\b{spelled}\*\*", hit.snippet) for hit in page.hits)
+
+
+async def test_search_expands_names_only_and_leaves_phrases_and_prefixes_as_typed(
+    store: Store,
+) -> None:
+    await filled(store)
+    names = spellings(await store.aliases())
+    expanded = fts_query("Yezhov arrested", names)
+    assert expanded is not None and expanded.startswith('("Yezhov" OR "Ezhov" OR ')
+    assert expanded.endswith(' AND "arrested"')  # "arrested" is a term group: searched as typed
+    assert fts_query('"Yezhov"', names) == '"Yezhov"'
+    assert fts_query("Yezh*", names) == '"Yezh"*'
+    assert (await search_sources(store, '"Yezhov"')).total == 0  # a phrase means these words
+
+
+async def test_any_page_number_is_safe(store: Store) -> None:
+    """A forged /search button can carry any number: it never reaches SQLite out of range."""
+    await filled(store)
+    for page in (-(10**30), 0, 10**30):
+        result = await search_sources(store, "Yagoda", page=page)
+        assert result.total == 6 and 1 <= result.page <= 1_000_000

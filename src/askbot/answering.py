@@ -264,6 +264,20 @@ UNRESOLVED_BANNER = {
 }
 
 
+SOURCE_BASIS = {
+    "primary": "a primary source",
+    "secondary": "a secondary source",
+    "community": "a community answer",
+    "unsourced": "an unsourced comment",
+}
+
+
+def source_basis(kinds: Iterable[str]) -> str:
+    """What a position rests on, in words: "a primary source and an unsourced comment"."""
+    named = [SOURCE_BASIS.get(kind, f"a {kind} source") for kind in sorted(set(kinds))]
+    return " and ".join(named) if len(named) < 3 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def answer_message(match: MatchView) -> str:
     """The reply text a member reads: the flag first when the question is open, then the answer."""
     lines = []
@@ -272,8 +286,8 @@ def answer_message(match: MatchView) -> str:
         lines += [banner, ""]
     lines.append(match.summary)
     for position in match.positions:
-        kinds = ", ".join(sorted({c.kind for c in position.citations}))
-        lines.append(f"- {position.stance} (held by {position.held_by}; rests on a {kinds} source)")
+        basis = source_basis(c.kind for c in position.citations)
+        lines.append(f"- {position.stance} (held by {position.held_by}; rests on {basis})")
     lines.append("")
     lines.append("Sources:")
     for citation in match.citations:

@@ -232,6 +232,15 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+_ITALIC = re.compile(r"\*([^*\n]+)\*")
+
+
+def plain(text: str) -> str:
+    """A note or bibliography entry for a terminal: the titles ``chicago`` sets in italics
+    (Markdown ``*Title*``, as Discord shows them) as plain words."""
+    return _ITALIC.sub(r"\1", text)
+
+
 def chicago(
     source: Source, sources: dict[str, Source], locator: str | None = None
 ) -> ChicagoCitation:

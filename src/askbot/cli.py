@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import os
 import shlex
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import TypeAdapter
 
@@ -22,8 +26,16 @@ from askbot.answering import (
     no_match_message,
 )
 from askbot.bootstrap import cli_actor, open_store
-from askbot.citations import CitedQuote, bibtex, cited_quotes, csl_json, quote_report, sources_of
-from askbot.config import ConfigError, Settings, load_settings
+from askbot.citations import (
+    CitedQuote,
+    bibtex,
+    cited_quotes,
+    csl_json,
+    plain,
+    quote_report,
+    sources_of,
+)
+from askbot.config import ConfigError, Settings, load_settings, unknown_variables
 from askbot.curation import (
     CurationError,
     EditConflict,
@@ -55,12 +67,24 @@ from askbot.factfiles import (
 )
 from askbot.logs import configure_logging
 from askbot.models import AliasFile, Entry, FactBase, Source
-from askbot.ops import backup_database, check_database, doctor, migrate_database
+from askbot.ops import (
+    HEARTBEAT_MAX_AGE,
+    backup_database,
+    check_database,
+    doctor,
+    gateway_health,
+    migrate_database,
+)
 from askbot.paragraphs import split_paragraphs
-from askbot.search import search_sources
-from askbot.store import EntryUnloadable, StoreError
+from askbot.search import HIGHLIGHT, MAX_PAGE, search_sources
+from askbot.store import EntryUnloadable, StoreError, unusable
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`
+MAX_SQLITE_INTEGER = 2**63 - 1
+MAX_SNOWFLAKE = 2**64 - 1
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -77,13 +101,60 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, so that nothing out of range
+    reaches SQLite (whose integers are 64-bit) or Discord."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text[:40]} is out of range ({low} to {high:,})")
+        return value
+
+    return parse
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one ``askbot: ...`` line (exit 2) like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"askbot: {message} (see `{self.prog} --help`)\n")
+
+
+# Text arguments that reach the database or JSON: both need valid UTF-8.
+TEXT_ARGUMENTS = ("question", "text", "id", "entry", "source", "reason")
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Python keeps bytes that are not UTF-8 in ``argv`` as lone surrogates, which SQLite and JSON
+    refuse: say which argument holds them, before anything is read or written."""
+    for name in TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                byte = text[exc.start].encode("utf-8", "surrogateescape").hex()
+                raise CliError(
+                    f"{name}: not valid UTF-8 (byte 0x{byte}); check the encoding of the terminal"
+                    " or script that typed it"
+                ) from exc
+
+
 # --- ask -----------------------------------------------------------------------------------------
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
         engine = await load_engine(store)
-        answer: Answer = await ask(engine, store, args.question, record=not args.no_record)
+        answer: Answer = await ask(
+            engine, store, " ".join(args.question), record=not args.no_record
+        )
     if args.json:
         sys.stdout.write(answer.model_dump_json() + "\n")
     else:
@@ -159,9 +230,23 @@ async def cmd_facts_import(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_facts_export(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
         fact_base = await store.load_fact_base()
-    written = write_fact_base(fact_base, Path(args.directory))
+    written = await asyncio.to_thread(_export, fact_base, Path(args.directory))
     print(f"wrote {len(written)} files to {args.directory}")
     return EXIT_OK
+
+
+def _export(fact_base: FactBase, target: Path) -> list[Path]:
+    if target.exists() and not target.is_dir():
+        raise CliError(
+            f"{target} is a file: facts export writes a directory (sources/, entries/,"
+            " aliases.yaml); nothing was written"
+        )
+    try:
+        return write_fact_base(fact_base, target)
+    except OSError as exc:
+        raise CliError(
+            f"cannot write {exc.filename}: {exc.strerror}; the export to {target} did not finish"
+        ) from exc
 
 
 async def cmd_facts_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -436,7 +521,14 @@ async def cmd_sources_add(args: argparse.Namespace, settings: Settings) -> int:
     if errors or model_errors or source is None:
         raise _invalid(FactBaseInvalid(errors + model_errors), args.meta)
     async with await open_store(settings) as store:
-        stored = await add_source(store, source, raw, cli_actor())
+        try:
+            stored = await add_source(store, source, raw, cli_actor())
+        except CurationError as exc:  # name the file at fault, as the rest of the CLI does
+            named = [
+                (args.file if where == "file" else f"{args.meta}: {where}", why)
+                for where, why in exc.problems
+            ]
+            raise CurationError(named) from exc
         paragraphs = len(split_paragraphs((await store.load_fact_base()).texts[stored.text_file]))
     print(
         f"added source {stored.id} ({stored.kind.value}): {paragraphs} paragraphs, stored unedited"
@@ -464,7 +556,7 @@ async def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
         for quote in cited_quotes(entry, sources):
             held = f", position held by {quote.held_by}" if quote.held_by else ""
             print(f'[{quote.number}] {quote.locator} ({quote.kind}{held})\n  "{quote.quote}"')
-            print(f"  Note: {quote.note}\n  Bibliography: {quote.bibliography}\n")
+            print(f"  Note: {plain(quote.note)}\n  Bibliography: {plain(quote.bibliography)}\n")
     return EXIT_OK
 
 
@@ -492,13 +584,17 @@ async def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
-        page = await search_sources(store, " ".join(args.text), args.page)
+        # JSON keeps the Markdown highlight (as the bot shows it); the terminal gets plain text
+        highlight = HIGHLIGHT if args.json else ""
+        page = await search_sources(store, " ".join(args.text), args.page, highlight=highlight)
     if args.json:
         sys.stdout.write(page.model_dump_json(indent=2) + "\n")
         return EXIT_OK
     if page.hint:
         print(page.hint)
         return EXIT_OK
+    if page.page > page.pages:
+        raise CliError(f"--page {page.page}: there are {page.pages} page(s) of results")
     print(f"{page.total} paragraph(s), page {page.page} of {page.pages}\n")
     for hit in page.hits:
         print(f"{hit.author}, {hit.title} [{hit.kind}], {hit.locator}:\n  {hit.snippet}\n")
@@ -509,41 +605,51 @@ async def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(settings: Settings) -> str:
-    if settings.token is None:
+    """The bot token, or a usage error; may read DISCORD_TOKEN_FILE (call it off the loop)."""
+    try:
+        token = settings.token
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    if token is None:
         raise CliError(
             "DISCORD_TOKEN is not set: put the bot token in the environment or in .env", EXIT_USAGE
         )
-    return settings.token
+    return token
+
+
+REJECTED_TOKEN = "Discord rejected DISCORD_TOKEN: check the token in the developer portal"
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    token = _token(settings)
+    token = await asyncio.to_thread(_token, settings)
     import discord  # lazily: only the bot needs discord.py; `askbot ask` stays light
 
-    from askbot.discord.bot import run
+    from askbot.discord.bot import DiscordUnreachable, run
 
+    for warning in unknown_variables():
+        log.warning("%s", warning)
     try:
         await run(settings, token)
-    except discord.LoginFailure as exc:
-        raise CliError(
-            "Discord rejected DISCORD_TOKEN: check the token in the developer portal"
-        ) from exc
+    except discord.LoginFailure as exc:  # configuration: exit 2, which the unit does not restart
+        raise CliError(REJECTED_TOKEN, EXIT_USAGE) from exc
+    except DiscordUnreachable as exc:  # exit 1: systemd and compose try again later
+        raise CliError(str(exc)) from exc
     return EXIT_OK
 
 
 async def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
-    token = _token(settings)
+    token = await asyncio.to_thread(_token, settings)
     import discord
 
-    from askbot.discord.bot import sync_commands
+    from askbot.discord.bot import DiscordUnreachable, sync_commands
 
     guild = args.guild or settings.dev_guild
     try:
         names = await sync_commands(settings, token, guild)
     except discord.LoginFailure as exc:
-        raise CliError(
-            "Discord rejected DISCORD_TOKEN: check the token in the developer portal"
-        ) from exc
+        raise CliError(REJECTED_TOKEN, EXIT_USAGE) from exc
+    except DiscordUnreachable as exc:
+        raise CliError(str(exc)) from exc
     except discord.HTTPException as exc:
         raise CliError(f"Discord refused the command sync: {exc.status} {exc.text}") from exc
     where = (
@@ -568,9 +674,18 @@ async def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
-    """The container's health check: exit 1, with the reason, when the database is unhealthy."""
+    """Exit 1, with the reason, when the database is unhealthy."""
     report = await check_database(settings.database_path)
     print(f"{report.path}: {report.summary()}")
+    return EXIT_OK
+
+
+async def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """The container's health check: the database is sound and the bot is connected to Discord
+    (its gateway heartbeat is recent); exit 1, with the reason, otherwise."""
+    report = await check_database(settings.database_path)
+    gateway = await asyncio.to_thread(gateway_health, settings.database_path, args.max_age)
+    print(f"{gateway}; {report.path}: {report.summary()}")
     return EXIT_OK
 
 
@@ -611,19 +726,29 @@ def _add_ops_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     commands.add_parser(
         "doctor", help="check configuration, token, database and fact base; exit 1 on a problem"
     )
+    health = commands.add_parser(
+        "health", help="the bot is connected to Discord and the database is sound; else exit 1"
+    )
+    health.add_argument(
+        "--max-age",
+        type=whole_number(1, 86_400),
+        default=HEARTBEAT_MAX_AGE,
+        metavar="SECONDS",
+        help=f"the oldest gateway heartbeat that passes (default {HEARTBEAT_MAX_AGE:g})",
+    )
+    health.set_defaults(handler=cmd_health)
 
 
 # --- wiring --------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="askbot", description="History answers from a curated, sourced fact base."
-    )
+    parser = Parser(prog="askbot", description="History answers from a curated, sourced fact base.")
+    parser.add_argument("--version", action="version", version=f"askbot {version('askbot')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer a question from the fact base")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="+", help="the question (quotes are optional)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument(
         "--no-record", action="store_true", help="do not add unanswered questions to the queue"
@@ -687,7 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
         "revert", help="make an old revision's content current, as a new revision"
     )
     revert_.add_argument("id")
-    revert_.add_argument("revision", type=int)
+    revert_.add_argument("revision", type=whole_number(1, MAX_SQLITE_INTEGER))
     revert_.add_argument("--reason", help="why (default: revert to revision N)")
     revert_.set_defaults(handler=cmd_fact_revert)
 
@@ -695,7 +820,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.set_defaults(handler=cmd_review_list, limit=25)
     review_commands = review.add_subparsers(dest="review_command", metavar="ACTION")
     pending = review_commands.add_parser("list", help="pending suggestions (the default)")
-    pending.add_argument("--limit", type=int, default=25)
+    pending.add_argument("--limit", type=whole_number(1, 10_000), default=25)
     pending.set_defaults(handler=cmd_review_list)
     for name, handler, help_ in (
         ("show", cmd_review_show, "a suggestion, its changes and its draft"),
@@ -703,7 +828,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("reject", cmd_review_reject, "decline a suggestion, with a reason"),
     ):
         decide = review_commands.add_parser(name, help=help_)
-        decide.add_argument("id", type=int, metavar="N")
+        decide.add_argument("id", type=whole_number(1, MAX_SQLITE_INTEGER), metavar="N")
         decide.set_defaults(handler=handler)
         if name == "reject":
             decide.add_argument("--reason", required=True, help="told to the member")
@@ -711,14 +836,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats_ = commands.add_parser("stats", help="how questions were answered, top entries")
     stats_.set_defaults(handler=cmd_stats)
     unanswered = commands.add_parser("unanswered", help="the unanswered queue, most asked first")
-    unanswered.add_argument("--limit", type=int, default=25)
+    unanswered.add_argument("--limit", type=whole_number(1, 10_000), default=25)
     unanswered.set_defaults(handler=cmd_unanswered)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=cmd_run)
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument(
-        "--guild", type=int, help="one guild id (default ASKBOT_DEV_GUILD; else global)"
+        "--guild",
+        type=whole_number(1, MAX_SNOWFLAKE),
+        help="one guild id (default ASKBOT_DEV_GUILD; else global)",
     )
     sync.set_defaults(handler=cmd_sync)
 
@@ -755,14 +882,20 @@ def build_parser() -> argparse.ArgumentParser:
         "quote", help="a quoted passage in its paragraph, with the source's notes"
     )
     quote.add_argument("entry")
-    quote.add_argument("number", nargs="?", type=int, default=1, help="which citation (default 1)")
+    quote.add_argument(
+        "number",
+        nargs="?",
+        type=whole_number(1, 10_000),
+        default=1,
+        help="which citation (default 1)",
+    )
     quote.add_argument("--json", action="store_true")
     quote.set_defaults(handler=cmd_quote)
     search = commands.add_parser("search", help="full-text search inside the source documents")
     search.add_argument(
         "text", nargs="+", help='words, "a phrase", or pref* (quote the phrase for the shell)'
     )
-    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--page", type=whole_number(1, MAX_PAGE), default=1)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=cmd_search)
     _add_ops_commands(commands)
@@ -770,7 +903,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _output_closed() -> int:
+    """The reader went away (``askbot ... | head``): stop quietly, as well-behaved CLIs do, and
+    point stdout at /dev/null so that Python's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test's capture)
+        pass
+    return EXIT_OUTPUT_CLOSED
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        _check_text_arguments(args)
+    except CliError as exc:
+        print(f"askbot: {exc}", file=sys.stderr)
+        return exc.code
     if args.command == "doctor":
         return run_doctor()
     try:
@@ -794,6 +950,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except (FactBaseInvalid, StoreError) as exc:
         print(f"askbot: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except sqlite3.Error as exc:  # found while reading or writing, after the database opened
+        print(f"askbot: {unusable(settings.database_path, exc)}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -35,14 +40,21 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(
         default=None, validation_alias="DISCORD_TOKEN", description="Bot token; never logged."
     )
+    discord_token_file: Path | None = Field(
+        default=None,
+        validation_alias="DISCORD_TOKEN_FILE",
+        description="A file holding the bot token (Docker or systemd secrets), instead of DISCORD_TOKEN.",
+    )
     dev_guild: int | None = Field(
-        default=None, description="Guild id for development command sync."
+        default=None, gt=0, lt=2**64, description="Guild id for development command sync."
     )
     mod_roles: Annotated[list[str], NoDecode] = Field(
         default=[], description="Comma-separated role ids or names allowed to curate."
     )
     ask_cooldown_rate: int = Field(default=3, ge=1, description="/ask uses allowed per member ...")
-    ask_cooldown_seconds: float = Field(default=30.0, gt=0, description="... in this many seconds.")
+    ask_cooldown_seconds: float = Field(
+        default=30.0, gt=0, allow_inf_nan=False, description="... in this many seconds."
+    )
     unanswered_limit: int = Field(
         default=1000, ge=1, le=100_000, description="Most questions kept in the unanswered queue."
     )
@@ -73,10 +85,23 @@ class Settings(BaseSettings):
 
     @property
     def token(self) -> str | None:
-        """The bot token, or None when it is unset or blank (a blank line in an env file)."""
-        if self.discord_token is None:
-            return None
-        return self.discord_token.get_secret_value().strip() or None
+        """The bot token: DISCORD_TOKEN, or what DISCORD_TOKEN_FILE holds; None when neither is
+        set or DISCORD_TOKEN is blank (a blank line in an env file). The file is read only here,
+        when the token is needed: other commands run where the secret is not mounted."""
+        given = self.discord_token.get_secret_value().strip() if self.discord_token else ""
+        path = self.discord_token_file
+        if path is None:
+            return given or None
+        if given:
+            raise ConfigError("DISCORD_TOKEN_FILE: set it or DISCORD_TOKEN, not both")
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+            raise ConfigError(f"DISCORD_TOKEN_FILE: cannot read {path}: {why}") from exc
+        if not token:
+            raise ConfigError(f"DISCORD_TOKEN_FILE: {path} is empty")
+        return token
 
 
 def env_var_name(field: str) -> str:
@@ -95,3 +120,24 @@ def load_settings() -> Settings:
         field = str(first["loc"][0]) if first["loc"] else ""
         name = env_var_name(field) if field in Settings.model_fields else field
         raise ConfigError(f"{name}: {first['msg']} (got {first.get('input')!r})") from exc
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``ASKBOT_*`` names in the environment or ``.env`` that no setting reads, each with the
+    setting it is probably a typo of: pydantic-settings ignores them, so a typo (ASKBOT_MOD_ROLE)
+    would leave its setting at the default without a word."""
+    names = set(os.environ if environ is None else environ)
+    env_file = Path(str(Settings.model_config.get("env_file")))
+    if env_file.is_file():
+        # an unreadable .env is reported when the settings load; this is only a warning
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            names |= set(dotenv_values(env_file))
+    known = sorted(env_var_name(field) for field in Settings.model_fields)
+    warnings = []
+    for name in sorted(n for n in names if n.upper().startswith(ENV_PREFIX)):
+        if name.upper() in known:  # names are not case-sensitive, as pydantic-settings reads them
+            continue
+        close = difflib.get_close_matches(name.upper(), known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        warnings.append(f"{name} is not an askbot setting, so it is ignored{hint}")
+    return warnings

@@ -201,11 +201,22 @@ class StoreError(Exception):
     """A store operation that cannot go ahead, worded for the person who asked for it."""
 
 
-def unusable(path: Path, error: sqlite3.DatabaseError) -> StoreError:
+def unusable(path: Path, error: sqlite3.Error) -> StoreError:
     """SQLite's failure to use a database file, in plain words for whoever runs askbot."""
-    if isinstance(error, sqlite3.OperationalError):  # locked, unreadable, no such directory ...
-        return StoreError(f"cannot use {path}: {error}")
-    return StoreError(f"{path} is damaged ({error}); restore a backup")  # not a database, malformed
+    text = str(error)
+    if "readonly" in text:  # the file, or the directory that must take its -wal and -shm files
+        return StoreError(
+            f"cannot write {path}: it or its directory is read-only for this user"
+            " (askbot writes the database and its -wal and -shm files beside it)"
+        )
+    if text == "unable to open database file":
+        return StoreError(
+            f"cannot open {path}: it must be a file this user may read and write, or not exist"
+            " yet in a directory this user may write"
+        )
+    if text.startswith("Could not decode") or not isinstance(error, sqlite3.OperationalError):
+        return StoreError(f"{path} is damaged ({text}); restore a backup")  # malformed, bad text
+    return StoreError(f"cannot use {path}: {text}")  # locked, disk full, I/O error ...
 
 
 class StaleRevision(StoreError):
@@ -290,8 +301,21 @@ class Store:
 
         ``migrate=False`` is for looking at a database as it is: checks and backups.
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+            raise StoreError(
+                f"cannot create the directory {path.parent} for the database: {why}"
+            ) from exc
+        connection = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await connection
+        except sqlite3.Error as exc:
+            # aiosqlite stops its worker thread without waiting for it: wait here, or the thread
+            # reports to an event loop already closed ("Event loop is closed") after our message.
+            await asyncio.to_thread(connection._thread.join)
+            raise unusable(path, exc) from exc
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute("PRAGMA journal_mode=WAL")

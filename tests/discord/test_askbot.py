@@ -65,7 +65,9 @@ async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_
     assert embed["description"].startswith("⚠️ **Historians")
     positions = [f for f in embed["fields"] if f["name"].startswith("Position ")]
     assert len(positions) >= 2
-    assert all("held by" in f["name"] and "Rests on:" in f["value"] for f in positions)
+    assert all("held by" in f["name"] and "*Rests on a" in f["value"] for f in positions)
+    assert "source source" not in str(positions) and "unsourced source" not in str(positions)
+    assert any(f["value"].endswith("*Rests on an unsourced comment*") for f in positions)
 
 
 async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_and_fake) -> None:

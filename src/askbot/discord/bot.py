@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -24,7 +25,17 @@ EXTENSIONS = (
     "askbot.discord.cogs.ask",
     "askbot.discord.cogs.sources",
     "askbot.discord.cogs.curate",
+    "askbot.discord.heartbeat",
 )
+
+# Seconds to wait before each new login attempt while Discord cannot be reached; then give up.
+LOGIN_RETRY_DELAYS: tuple[float, ...] = (1, 2, 4, 8, 16)
+# What "cannot be reached" looks like: no connection, a timeout, or Discord's own 5xx outage.
+UNREACHABLE = (aiohttp.ClientError, asyncio.TimeoutError, discord.DiscordServerError)
+
+
+class DiscordUnreachable(Exception):
+    """Discord could not be reached at login, however often askbot tried."""
 
 
 class AskTree(app_commands.CommandTree):
@@ -91,36 +102,78 @@ class AskBot(commands.Bot):
             await store.close()
 
 
+async def logged_in(settings: Settings, token: str) -> AskBot:
+    """A bot logged in (setup_hook done), trying again after each of LOGIN_RETRY_DELAYS while
+    Discord cannot be reached. Each attempt is a new bot: a failed login leaves its HTTP session
+    closed. Once logged in, discord.py reconnects to the gateway by itself, with backoff."""
+    delays = iter(LOGIN_RETRY_DELAYS)
+    attempts = 0
+    while True:
+        bot = AskBot(settings)
+        attempts += 1
+        try:
+            await bot.login(token)
+        except UNREACHABLE as exc:
+            await bot.close()
+            delay = next(delays, None)
+            reason = str(exc) or type(exc).__name__
+            if delay is None:
+                raise DiscordUnreachable(
+                    f"cannot reach Discord after {attempts} attempts over"
+                    f" {sum(LOGIN_RETRY_DELAYS):g} s ({reason}): check the network and"
+                    " https://discordstatus.com"
+                ) from exc
+            log.warning("cannot reach Discord (%s); trying again in %g s", reason, delay)
+            await asyncio.sleep(delay)
+        except BaseException:
+            await bot.close()
+            raise
+        else:
+            return bot
+
+
 async def run(settings: Settings, token: str) -> None:
     """Run until Discord closes the connection or SIGINT/SIGTERM; then close bot and database."""
-    bot = AskBot(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with bot:
-            running = asyncio.create_task(bot.start(token))
-            stopping = asyncio.create_task(stop.wait())
+        stopping = asyncio.create_task(stop.wait())
+        login = asyncio.create_task(logged_in(settings, token))
+        await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not login.done():  # a signal while logging in, or waiting to try again
+            log.info("signal received: stopping before the bot connected")
+            login.cancel()
+            await asyncio.gather(login, return_exceptions=True)
+            return
+        bot = login.result()
+        try:
+            running = asyncio.create_task(bot.connect())
             done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if stopping in done:
                 log.info("signal received: closing the bot and the database")
                 await bot.close()
-            else:
-                stopping.cancel()
             await running
+        finally:
+            if not bot.is_closed():  # connect() ended with an error it did not close for
+                await bot.close()
     finally:
+        stopping.cancel()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
 
 
 async def sync_commands(settings: Settings, token: str, guild_id: int | None) -> list[str]:
     """Register the slash commands with Discord: globally, or in one guild (instant, for testing)."""
-    bot = AskBot(settings)
-    async with bot:
-        await bot.login(token)  # runs setup_hook, which loads the cogs
+    bot = await logged_in(settings, token)  # setup_hook has loaded the cogs
+    try:
         guild = discord.Object(id=guild_id) if guild_id else None
         if guild is not None:
             bot.tree.copy_global_to(guild=guild)
         synced = await bot.tree.sync(guild=guild)
+    except UNREACHABLE as exc:
+        raise DiscordUnreachable(f"lost the connection to Discord while syncing ({exc})") from exc
+    finally:
+        await bot.close()
     return [command.name for command in synced]

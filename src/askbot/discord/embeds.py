@@ -11,7 +11,14 @@ from typing import NamedTuple
 
 import discord
 
-from askbot.answering import UNRESOLVED_BANNER, Answer, CitationView, MatchView, PositionView
+from askbot.answering import (
+    UNRESOLVED_BANNER,
+    Answer,
+    CitationView,
+    MatchView,
+    PositionView,
+    source_basis,
+)
 from askbot.citations import CitedQuote
 from askbot.models import Entry, EntryStatus, Source
 
@@ -97,10 +104,10 @@ def fit_total(embed: discord.Embed, entry_id: str) -> discord.Embed:
 
 
 def _position_field(number: int, position: PositionView, entry_id: str) -> Field:
-    kinds = ", ".join(sorted({c.kind for c in position.citations}))
+    basis = source_basis(c.kind for c in position.citations)
     return _field(
         f"Position {number}: held by {position.held_by}",
-        f"{escape(position.stance)}\n*Rests on: {kinds} source*",
+        f"{escape(position.stance)}\n*Rests on {basis}*",
         entry_id,
     )
 

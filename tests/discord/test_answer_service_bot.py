@@ -76,9 +76,10 @@ async def test_ask_answers_while_another_process_holds_the_write_lock(
     bot_and_fake, tmp_path: Path
 ) -> None:
     fake, bot = bot_and_fake
-    # A generous wait for the lock itself: the bot may be storing its start-up writes.
-    with closing(sqlite3.connect(tmp_path / "bot.db", isolation_level=None, timeout=30)) as writer:
-        writer.execute("BEGIN IMMEDIATE")  # as a long `askbot facts import` would
+    writer = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
+    with closing(writer):
+        # Taken in a thread: the bot, on this event loop, may be finishing a write of its own.
+        await asyncio.to_thread(writer.execute, "BEGIN IMMEDIATE")  # as a long import would
         answered = await fake.slash("ask", {"question": QUESTION})
         unanswered = await fake.slash("ask", {"question": UNANSWERABLE})
         writer.execute("ROLLBACK")

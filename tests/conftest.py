@@ -14,6 +14,7 @@ import pytest
 
 from askbot.factfiles import bundled_facts_dir
 from askbot.store import Store
+from support import fill
 
 BUNDLED_FACTS = bundled_facts_dir()
 
@@ -44,6 +45,12 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+async def filled(store: Store) -> Store:
+    """The throwaway database, filled from the bundled facts."""
+    return await fill(store)
 
 
 ASKBOT = Path(sys.executable).with_name("askbot")

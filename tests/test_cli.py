@@ -11,14 +11,9 @@ import pytest
 
 from askbot.cli import main
 from askbot.factfiles import bundled_facts_dir, load_fact_base
+from support import run
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_clean_prints_one_summary_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from askbot.bootstrap import cli_actor, open_store
+from askbot.bootstrap import cli_actor
 from askbot.cli import main
-from askbot.config import load_settings
 from askbot.curation import draft_entry, suggest
 from askbot.store import Actor, Store
+from support import run, with_store
 
 T = TypeVar("T")
 ARREST = "yagoda-arrest-why"
@@ -32,22 +30,6 @@ citations:
   quote: A scapegoat was required
   locator: para. 11
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
-    """Run ``action`` on the database the CLI uses (filled on first use, like the CLI does)."""
-
-    async def go() -> T:
-        async with await open_store(load_settings()) as store:
-            return await action(store)
-
-    return asyncio.run(go())
 
 
 def show(capsys: pytest.CaptureFixture[str], path: Path) -> str:

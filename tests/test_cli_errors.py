@@ -17,16 +17,11 @@ from pathlib import Path
 import pytest
 
 from askbot.cli import build_parser, main
+from support import run
 
 REPO = Path(__file__).resolve().parents[1]
 ASKBOT = Path(sys.executable).with_name("askbot")
 Unprivileged = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,10 @@ from askbot.curation import (
     EditConflict,
     add_alias,
     add_entry,
-    apply_import,
     approve,
     draft_entry,
     edit_entry,
     history,
-    plan_import,
     prune_answered,
     reject,
     revert,
@@ -29,9 +26,10 @@ from askbot.curation import (
     stats,
     suggest,
 )
-from askbot.factfiles import bundled_facts_dir, load_fact_base, write_fact_base
+from askbot.factfiles import load_fact_base, write_fact_base
 from askbot.models import Entry
 from askbot.store import Actor, Store
+from support import fill
 
 ALICE = Actor(name="Alice", id="1001")
 BOB = Actor(name="Bob", id="1002")
@@ -39,17 +37,6 @@ MEMBER = Actor(name="Mel the member", id="2001")
 ARREST = "yagoda-arrest-why"
 ARREST_QUESTION = "Why was Yagoda arrested, according to Victor Serge?"
 NEW_QUESTION = "Who did Serge say was made a scapegoat for the Zinoviev trial?"
-
-
-async def fill(store: Store) -> Store:
-    plan = plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir()))
-    await apply_import(store, plan, Actor(name="askbot"))
-    return store
-
-
-@pytest.fixture
-async def filled(store: Store) -> AsyncIterator[Store]:
-    yield await fill(store)
 
 
 def new_fields(**changes: Any) -> dict[str, Any]:

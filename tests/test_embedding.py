@@ -9,18 +9,13 @@ import numpy as np
 import pytest
 
 from askbot.answering import load_engine
-from askbot.curation import apply_import, edit_entry, plan_import
+from askbot.curation import edit_entry
 from askbot.embedding import MODEL_DIR, Embedder, EmbeddingModelInvalid, default_embedder
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.store import Actor, Store
+from support import fill
 
 LIVE_ENTRIES = sum(1 for e in load_fact_base(bundled_facts_dir()).entries if not e.retired)
-
-
-async def filled(store: Store) -> Store:
-    plan = plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir()))
-    await apply_import(store, plan, Actor(name="askbot"))
-    return store
 
 
 def test_paraphrases_are_closer_than_unrelated_questions() -> None:
@@ -42,7 +37,7 @@ def test_a_model_file_that_does_not_match_its_checksum_is_refused(tmp_path: Path
 
 
 async def test_vectors_are_computed_once_per_revision(store: Store) -> None:
-    await filled(store)
+    await fill(store)
     first = await load_engine(store)
     assert len(first.fresh) == LIVE_ENTRIES, "a new database embeds every live entry once"
     assert len(await store.entry_vectors()) == LIVE_ENTRIES
@@ -60,7 +55,7 @@ async def test_vectors_are_computed_once_per_revision(store: Store) -> None:
 
 
 async def test_a_changed_model_id_embeds_every_entry_again(store: Store) -> None:
-    await filled(store)
+    await fill(store)
     await load_engine(store)
     async with store.transaction() as db:
         await db.execute("UPDATE entry_vectors SET model_id = 'an-older-model@000000000000'")

@@ -37,17 +37,12 @@ from askbot.ops import (
     write_heartbeat,
 )
 from askbot.store import MIGRATIONS, SCHEMA_VERSION, Actor, AskedQuestion, Store
+from support import run
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
 UNIT_ASKBOT = "/opt/askbot/bin/askbot"
 ENTRIES = len(load_fact_base(bundled_facts_dir()).entries)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def dockerfile() -> list[tuple[str, str]]:

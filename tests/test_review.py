@@ -3,28 +3,21 @@ at approval too, stale suggestions rebased or their conflict named; edits that c
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from askbot.bootstrap import open_store
-from askbot.cli import main
-from askbot.config import load_settings
 from askbot.curation import (
     CurationError,
-    apply_import,
     approve,
     edit_entry,
-    plan_import,
     review_suggestion,
     suggest,
 )
-from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import Citation, Entry
 from askbot.store import Actor, Store
+from support import run, with_store
 
 T = TypeVar("T")
 ALICE = Actor(name="Alice", id="1001")
@@ -37,13 +30,6 @@ WITNESS = (
 SHORTER = "he had become, in his turn, an intolerably disturbing witness"
 CUT = "tolerably disturbing witness"  # the source says "intolerably"
 PHRASING = "Was Yagoda arrested to silence him?"
-
-
-@pytest.fixture
-async def filled(store: Store) -> AsyncIterator[Store]:
-    plan = plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir()))
-    await apply_import(store, plan, Actor(name="askbot"))
-    yield store
 
 
 def with_quote(entry: Entry, index: int, quote: str) -> Entry:
@@ -171,20 +157,6 @@ async def test_a_stale_suggestion_that_changed_the_same_field_names_the_conflict
 
 
 # --- the CLI -------------------------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
-    async def go() -> T:
-        async with await open_store(load_settings()) as store:
-            return await action(store)
-
-    return asyncio.run(go())
 
 
 def test_review_show_prints_each_changed_quote_and_a_conflict(

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from askbot.curation import CurationError, add_source, apply_import, draft_source, plan_import
-from askbot.factfiles import MAX_TEXT_BYTES, bundled_facts_dir, load_fact_base
+from askbot.curation import CurationError, add_source, draft_source
+from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT, fts_query, search_sources, spellings
 from askbot.store import SCHEMA_VERSION, Actor, Store
+from support import fill
 
 ACTOR = Actor(name="tester", id="7")
 NEW = Source(
@@ -24,15 +25,8 @@ NEW = Source(
 )
 
 
-async def filled(store: Store) -> Store:
-    await apply_import(
-        store, plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir())), ACTOR
-    )
-    return store
-
-
 async def test_added_source_is_stored_unedited_and_searchable(store: Store) -> None:
-    await filled(store)
+    await fill(store)
     raw = "First paragraph about the Kremlin   archive.\r\n\r\nSecond — with “curly” quotes.\n".encode()
     stored = await add_source(store, NEW, raw, ACTOR)
     assert stored.text_file == "letter-1938.txt"
@@ -55,7 +49,7 @@ async def test_added_source_is_stored_unedited_and_searchable(store: Store) -> N
 async def test_bad_files_are_refused_and_nothing_is_saved(
     store: Store, raw: bytes, why: str
 ) -> None:
-    await filled(store)
+    await fill(store)
     before = await store.counts()
     with pytest.raises(CurationError) as refused:
         await add_source(store, NEW, raw, ACTOR)
@@ -64,14 +58,14 @@ async def test_bad_files_are_refused_and_nothing_is_saved(
 
 
 async def test_a_source_id_cannot_be_added_twice(store: Store) -> None:
-    await filled(store)
+    await fill(store)
     await add_source(store, NEW, b"Text.", ACTOR)
     with pytest.raises(CurationError, match="a source 'letter-1938' already exists"):
         await add_source(store, NEW, b"Other text.", ACTOR)
 
 
 async def test_search_ranks_pages_and_maps_paragraphs_to_their_source(store: Store) -> None:
-    await filled(store)
+    await fill(store)
     page = await search_sources(store, "Yago*", page=1, page_size=4)
     assert (page.total, page.pages, len(page.hits)) == (6, 2, 4)
     assert all("**Yagoda" in hit.snippet for hit in page.hits)
@@ -90,7 +84,7 @@ async def test_search_ranks_pages_and_maps_paragraphs_to_their_source(store: Sto
 async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     async with await Store.open(path) as store:
-        await filled(store)
+        await fill(store)
     with sqlite3.connect(
         path
     ) as db:  # take the database back to schema 2, before the index existed
@@ -140,7 +134,7 @@ def test_a_source_form_with_an_impossible_date_names_the_field(
 async def test_search_finds_a_name_in_the_sources_own_spelling(
     store: Store, typed: str, spelled: str
 ) -> None:
-    await filled(store)
+    await fill(store)
     page = await search_sources(store, typed)
     assert page.total >= 1, f"{typed!r} found nothing"
     assert all(re.search(rf"\*\*[^*]*\b{spelled}\*\*", hit.snippet) for hit in page.hits)
@@ -149,7 +143,7 @@ async def test_search_finds_a_name_in_the_sources_own_spelling(
 async def test_search_expands_names_only_and_leaves_phrases_and_prefixes_as_typed(
     store: Store,
 ) -> None:
-    await filled(store)
+    await fill(store)
     names = spellings(await store.aliases())
     expanded = fts_query("Yezhov arrested", names)
     assert expanded is not None and expanded.startswith('("Yezhov" OR "Ezhov" OR ')
@@ -161,7 +155,7 @@ async def test_search_expands_names_only_and_leaves_phrases_and_prefixes_as_type
 
 async def test_any_page_number_is_safe(store: Store) -> None:
     """A forged /search button can carry any number: it never reaches SQLite out of range."""
-    await filled(store)
+    await fill(store)
     for page in (-(10**30), 0, 10**30):
         result = await search_sources(store, "Yagoda", page=page)
         assert result.total == 6 and 1 <= result.page <= 1_000_000

@@ -4,38 +4,23 @@ repair path (show, history, revert, edit, import of fixed files) still works."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
 from askbot.answering import AnswerEngine
-from askbot.bootstrap import open_store
-from askbot.cli import main
-from askbot.config import load_settings
 from askbot.curation import apply_import, edit_entry, history, plan_import, revert
 from askbot.factfiles import FactBaseInvalid, bundled_facts_dir, load_fact_base, write_fact_base
 from askbot.store import Actor, EntryUnloadable, Store
+from support import run, with_store
 
 T = TypeVar("T")
 ALICE = Actor(name="Alice", id="1001")
 ARREST = "yagoda-arrest-why"
 SERGE = "serge-1937-yagoda"
 POSITIONS_RULE = "positions: Value error, status unresolved needs at least two positions"
-
-
-async def fill(store: Store) -> Store:
-    plan = plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir()))
-    await apply_import(store, plan, Actor(name="askbot"))
-    return store
-
-
-@pytest.fixture
-async def filled(store: Store) -> AsyncIterator[Store]:
-    yield await fill(store)
 
 
 async def store_without_positions(store: Store, entry_id: str) -> None:
@@ -192,20 +177,6 @@ async def test_export_keeps_an_entry_that_cannot_be_loaded_and_a_fixed_import_re
 
 
 # --- the CLI -------------------------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def with_store(action: Callable[[Store], Awaitable[T]]) -> T:
-    async def go() -> T:
-        async with await open_store(load_settings()) as store:
-            return await action(store)
-
-    return asyncio.run(go())
 
 
 def test_the_cli_reports_repairs_and_answers_around_an_entry_that_cannot_be_loaded(

@@ -26,6 +26,7 @@ import gc
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -34,6 +35,9 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from fake_discord import FakeDiscord
+
+from askbot.config import Settings
+from askbot.discord.bot import AskBot
 
 BotFactory = Callable[[], "discord.Client | Awaitable[discord.Client]"]
 StartBot = Callable[..., Awaitable[tuple[FakeDiscord, Any]]]
@@ -174,6 +178,12 @@ async def _wait_for_guild(fake: FakeDiscord, bot: Any, task: asyncio.Task[None],
         if loop.time() > deadline:
             raise AssertionError(f"the guild did not become available{fake.diagnostics()}")
         await asyncio.sleep(0.005)
+
+
+@pytest.fixture
+async def bot_and_fake(running_bot: StartBot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
+    """askbot itself, on a throwaway database filled from the bundled facts, against the stand-in."""
+    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
 
 
 async def _let_handlers_finish(timeout: float) -> None:

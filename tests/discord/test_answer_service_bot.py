@@ -16,21 +16,13 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fake_discord import FakeDiscord
 
 from askbot.answering import AnswerEngine, queue_key
-from askbot.config import Settings
-from askbot.discord.bot import AskBot
 
 QUESTION = "Why did Stalin have Yagoda arrested?"
 ENTRY = "yagoda-arrest-why"
 UNANSWERABLE = "When was Yezhov arrested?"
-
-
-@pytest.fixture
-async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
-    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
 
 
 def mod(fake: FakeDiscord) -> dict[str, Any]:

@@ -32,11 +32,6 @@ def make_bot(tmp_path: Path, **overrides: Any) -> AskBot:
     return AskBot(settings)
 
 
-@pytest.fixture
-async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
-    return await running_bot(lambda: make_bot(tmp_path))
-
-
 def field(embed: dict[str, Any], name_start: str) -> dict[str, Any]:
     return next(f for f in embed.get("fields", []) if f["name"].startswith(name_start))
 

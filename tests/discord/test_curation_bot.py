@@ -21,11 +21,6 @@ NEW_QUESTION = "Who signed the government communique against Yagoda?"
 GOOD_CITATION = "serge-1937-yagoda | para. 7 | A Government communiqué, signed by Kalinin"
 
 
-@pytest.fixture
-async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
-    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
-
-
 def mod(fake: FakeDiscord) -> dict[str, Any]:
     return {"roles": [fake.moderator_role_id]}
 

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from fake_discord import FakeDiscord
 
-from askbot.config import Settings
 from askbot.curation import add_source
-from askbot.discord.bot import AskBot
 from askbot.models import CslDate, CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT
 from askbot.store import Actor
-
-
-@pytest.fixture
-async def bot_and_fake(running_bot, tmp_path: Path) -> tuple[FakeDiscord, AskBot]:
-    return await running_bot(lambda: AskBot(Settings(_env_file=None, db=tmp_path / "bot.db")))
 
 
 async def test_cite_gives_chicago_note_and_bibliography_for_each_citation(bot_and_fake) -> None:

@@ -11,7 +11,6 @@ import pytest
 
 from askbot.answering import AnswerEngine, ask
 from askbot.curation import (
-    CurationError,
     EditConflict,
     add_alias,
     add_entry,
@@ -26,6 +25,7 @@ from askbot.curation import (
     stats,
     suggest,
 )
+from askbot.errors import Refused
 from askbot.factfiles import load_fact_base, write_fact_base
 from askbot.models import Entry
 from askbot.store import Actor, Store
@@ -110,7 +110,7 @@ async def test_add_is_refused_with_field_and_reason_and_nothing_saved(
     filled: Store, fields: dict[str, Any], field: str, why: str
 ) -> None:
     counts, fact_base = await filled.counts(), await filled.load_fact_base()
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_entry(filled, draft_entry(fields), ALICE, "new")
     assert [where for where, _ in caught.value.problems] == [field]
     assert why in caught.value.problems[0][1]
@@ -131,7 +131,7 @@ async def test_concurrent_adds_of_one_question_refuse_the_second_by_field(filled
         return_exceptions=True,
     )
     assert isinstance(results[0], Entry)
-    assert isinstance(results[1], CurationError)
+    assert isinstance(results[1], Refused)
     assert results[1].problems == [
         ("question", "entry 'serge-scapegoat' already asks this question")
     ]
@@ -185,7 +185,7 @@ async def test_retire_hides_the_entry_keeps_its_history_and_restore_brings_it_ba
     assert changes[1].changes == ["retired: 'False' -> 'True'"]
 
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="already retired"):
+    with pytest.raises(Refused, match="already retired"):
         await set_retired(filled, ARREST, True, BOB, "again")
     assert await filled.counts() == counts
 
@@ -195,7 +195,7 @@ async def test_retire_hides_the_entry_keeps_its_history_and_restore_brings_it_ba
 
 
 async def test_retire_needs_a_reason(filled: Store) -> None:
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await set_retired(filled, ARREST, True, ALICE, "  ")
     assert caught.value.problems[0][0] == "reason"
     entry = await filled.entry(ARREST)
@@ -240,7 +240,7 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
 
 async def test_revert_to_a_missing_revision_is_refused(filled: Store) -> None:
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="has no revision 7"):
+    with pytest.raises(Refused, match="has no revision 7"):
         await revert(filled, ARREST, 7, BOB, base_revision=1)
     assert await filled.counts() == counts
 
@@ -276,13 +276,13 @@ async def test_approved_suggestion_goes_live_credited_to_both(filled: Store) -> 
     assert audit["suggestion.approve"]["actor_name"] == "Alice"
     assert audit["suggestion.approve"]["revision"] == stored.revision
     assert await filled.suggestions() == []
-    with pytest.raises(CurationError, match="already approved by Alice"):
+    with pytest.raises(Refused, match="already approved by Alice"):
         await reject(filled, number, BOB, "too late")
 
 
 async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: Store) -> None:
     entry, number = await suggest_phrasing(filled)
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await reject(filled, number, ALICE, " ")
     assert caught.value.problems[0][0] == "reason"
     pending = await filled.suggestion(number)
@@ -300,13 +300,13 @@ async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: St
     current = await filled.entry(ARREST)
     assert current is not None and current.revision == entry.revision
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="already rejected by Alice"):
+    with pytest.raises(Refused, match="already rejected by Alice"):
         await approve(filled, number, BOB)
     assert await filled.counts() == counts
 
 
 async def test_a_suggestion_is_checked_when_made(filled: Store) -> None:
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await suggest(filled, draft_entry(with_citation(quote="Yagoda was innocent")), None, MEMBER)
     assert caught.value.problems[0][0] == "citations[0].quote"
     assert await filled.suggestions() == []
@@ -377,10 +377,10 @@ async def test_add_alias_makes_the_matcher_fold_the_variant(filled: Store) -> No
 
 async def test_add_alias_refuses_a_name_another_group_uses(filled: Store) -> None:
     before = await filled.aliases()
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_alias(filled, "Yagoda", "Ezhov", "person", ALICE)
     assert caught.value.problems == [("variant", "'Ezhov' already belongs to 'Yezhov'")]
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_alias(filled, "ezhov", "Yezhow", "person", ALICE)  # a variant as a new group
     assert caught.value.problems[0][0] == "canonical"
     assert "'Yezhov'" in caught.value.problems[0][1]

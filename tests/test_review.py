@@ -9,12 +9,12 @@ from typing import TypeVar
 import pytest
 
 from askbot.curation import (
-    CurationError,
     approve,
     edit_entry,
     review_suggestion,
     suggest,
 )
+from askbot.errors import Refused
 from askbot.models import Citation, Entry
 from askbot.store import Actor, Store
 from support import run, with_store
@@ -88,7 +88,7 @@ async def test_a_quote_cut_mid_word_is_refused_when_suggested_and_when_approved(
 ) -> None:
     entry = await arrest(filled)
     draft = with_quote(entry, 1, CUT)
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await suggest(filled, draft, entry.revision, MEMBER)
     assert caught.value.problems == [
         (
@@ -101,7 +101,7 @@ async def test_a_quote_cut_mid_word_is_refused_when_suggested_and_when_approved(
     async with filled.transaction() as db:
         number = await filled.add_suggestion(db, draft, entry.revision, MEMBER)
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="begins or ends inside a word"):
+    with pytest.raises(Refused, match="begins or ends inside a word"):
         await approve(filled, number, ALICE)
     assert await filled.counts() == counts and await arrest(filled) == entry
 
@@ -143,7 +143,7 @@ async def test_a_stale_suggestion_that_changed_the_same_field_names_the_conflict
     assert info is not None
     counts = await filled.counts()
 
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await approve(filled, number, ALICE)
 
     assert caught.value.problems[0] == (

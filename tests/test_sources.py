@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from askbot.curation import CurationError, add_source, draft_source
+from askbot.curation import add_source, draft_source
+from askbot.errors import Refused
 from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import CslMetadata, CslName, Source, SourceKind
 from askbot.search import SEARCH_HINT, fts_query, search_sources, spellings
@@ -51,7 +52,7 @@ async def test_bad_files_are_refused_and_nothing_is_saved(
 ) -> None:
     await fill(store)
     before = await store.counts()
-    with pytest.raises(CurationError) as refused:
+    with pytest.raises(Refused) as refused:
         await add_source(store, NEW, raw, ACTOR)
     assert refused.value.problems == [("file", why)]
     assert await store.counts() == before
@@ -60,7 +61,7 @@ async def test_bad_files_are_refused_and_nothing_is_saved(
 async def test_a_source_id_cannot_be_added_twice(store: Store) -> None:
     await fill(store)
     await add_source(store, NEW, b"Text.", ACTOR)
-    with pytest.raises(CurationError, match="a source 'letter-1938' already exists"):
+    with pytest.raises(Refused, match="a source 'letter-1938' already exists"):
         await add_source(store, NEW, b"Other text.", ACTOR)
 
 
@@ -113,7 +114,7 @@ def test_a_source_form_with_an_impossible_date_names_the_field(
     fields = NEW.model_dump(by_alias=True)
     fields["csl"]["issued"] = {"date-parts": date}
     fields["csl"]["title"] = "T" * 300
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         draft_source(fields)
     assert caught.value.problems == [
         ("csl.title", "String should have at most 256 characters"),

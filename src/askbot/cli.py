@@ -37,9 +37,7 @@ from askbot.citations import (
 )
 from askbot.config import ConfigError, Settings, load_settings, unknown_variables
 from askbot.curation import (
-    CurationError,
     EditConflict,
-    ImportConflict,
     add_entry,
     add_source,
     apply_import,
@@ -55,6 +53,7 @@ from askbot.curation import (
     set_retired,
     stats,
 )
+from askbot.errors import AskbotError, Refused
 from askbot.factfiles import (
     FactBaseInvalid,
     dump_fields,
@@ -77,7 +76,7 @@ from askbot.ops import (
 )
 from askbot.paragraphs import split_paragraphs
 from askbot.search import HIGHLIGHT, MAX_PAGE, search_sources
-from askbot.store import EntryUnloadable, StoreError, unusable
+from askbot.store import EntryUnloadable, unusable
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`
@@ -89,7 +88,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
-class CliError(Exception):
+class CliError(AskbotError):
     """A failure the user can fix; printed as one line, exit code attached."""
 
     def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
@@ -219,10 +218,7 @@ async def cmd_facts_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run:
             print(f"dry run, would apply: {plan.summary()}")
             return EXIT_OK
-        try:
-            await apply_import(store, plan, cli_actor(), reason=f"import from {args.directory}")
-        except (ImportConflict, StoreError) as exc:
-            raise CliError(f"{exc}") from exc
+        await apply_import(store, plan, cli_actor(), reason=f"import from {args.directory}")
     print(f"imported {args.directory}: {plan.summary()}")
     return EXIT_OK
 
@@ -354,7 +350,7 @@ async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
         base = await store.current_revision(args.id)
         if base is None:
-            raise CurationError([("entry", f"no entry '{args.id}'")])
+            raise Refused([("entry", f"no entry '{args.id}'")])
         stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
     if stored.revision == base:
         print(
@@ -523,12 +519,12 @@ async def cmd_sources_add(args: argparse.Namespace, settings: Settings) -> int:
     async with await open_store(settings) as store:
         try:
             stored = await add_source(store, source, raw, cli_actor())
-        except CurationError as exc:  # name the file at fault, as the rest of the CLI does
+        except Refused as exc:  # name the file at fault, as the rest of the CLI does
             named = [
                 (args.file if where == "file" else f"{args.meta}: {where}", why)
                 for where, why in exc.problems
             ]
-            raise CurationError(named) from exc
+            raise Refused(named) from exc
         paragraphs = len(split_paragraphs((await store.load_fact_base()).texts[stored.text_file]))
     print(
         f"added source {stored.id} ({stored.kind.value}): {paragraphs} paragraphs, stored unedited"
@@ -924,16 +920,11 @@ def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _check_text_arguments(args)
-    except CliError as exc:
-        print(f"askbot: {exc}", file=sys.stderr)
-        return exc.code
-    if args.command == "doctor":
-        return run_doctor()
-    try:
+        if args.command == "doctor":
+            return run_doctor()
         settings = load_settings()
-    except ConfigError as exc:
-        print(f"askbot: configuration error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except AskbotError as exc:
+        return failed(exc)
     # Commands print their results, so their logs show only warnings unless asked for; the bot's
     # log is all it prints, so it logs at the configured level (INFO by default).
     quiet = args.handler is not cmd_run and "log_level" not in settings.model_fields_set
@@ -941,21 +932,26 @@ def _main(argv: list[str] | None) -> int:
     handler: Handler = args.handler
     try:
         return asyncio.run(handler(args, settings))
-    except CliError as exc:
-        print(f"askbot: {exc}", file=sys.stderr)
-        return exc.code
-    except CurationError as exc:
-        for where, why in exc.problems:
-            print(f"askbot: {where}: {why}", file=sys.stderr)
-        return EXIT_INVALID
-    except (FactBaseInvalid, StoreError) as exc:
-        print(f"askbot: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    except AskbotError as exc:
+        return failed(exc)
     except sqlite3.Error as exc:  # found while reading or writing, after the database opened
-        print(f"askbot: {unusable(settings.database_path, exc)}", file=sys.stderr)
-        return EXIT_INVALID
+        return failed(unusable(settings.database_path, exc))
     except KeyboardInterrupt:
         return 130
+
+
+def failed(error: AskbotError) -> int:
+    """The one place an error becomes the CLI's output: one ``askbot: ...`` line (one per field
+    for a refused change) on stderr, and the exit code."""
+    if isinstance(error, Refused):
+        for where, why in error.problems:
+            print(f"askbot: {where}: {why}", file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, ConfigError):
+        print(f"askbot: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"askbot: {error}", file=sys.stderr)
+    return error.code if isinstance(error, CliError) else EXIT_INVALID
 
 
 if __name__ == "__main__":

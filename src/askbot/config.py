@@ -14,10 +14,12 @@ from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from askbot.errors import AskbotError
+
 ENV_PREFIX = "ASKBOT_"
 
 
-class ConfigError(Exception):
+class ConfigError(AskbotError):
     """A missing or malformed setting, worded as one line that names the variable."""
 
 

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
+from askbot.errors import Conflict, Refused
 from askbot.factfiles import ALIASES_FILE, TextRefused, decode_text, format_loc
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
-from askbot.store import Actor, StaleRevision, Store, StoreError
+from askbot.store import Actor, StaleRevision, Store
 
 if TYPE_CHECKING:
     from askbot.answering import AnswerEngine
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class ImportConflict(StoreError):
+class ImportConflict(Conflict):
     """The files and the database disagree in a way an import must not paper over."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -236,15 +237,7 @@ CITATION_LINE = re.compile(
 )
 
 
-class CurationError(StoreError):
-    """A change refused, with every field at fault and why. Nothing was saved."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{where}: {why}" for where, why in problems))
-
-
-class EditConflict(CurationError):
+class EditConflict(Refused, Conflict):
     """The entry changed since the editor loaded it; their draft is handed back untouched."""
 
     def __init__(
@@ -280,12 +273,12 @@ def slugify(text: str) -> str:
 
 
 def draft_entry(fields: dict[str, Any]) -> Entry:
-    """An Entry from a moderator's fields, or CurationError naming each bad field."""
+    """An Entry from a moderator's fields, or Refused naming each bad field."""
     return _validated(Entry, fields)
 
 
 def draft_source(fields: dict[str, Any]) -> Source:
-    """A Source from a moderator's fields (``/source add``), or CurationError naming each bad field."""
+    """A Source from a moderator's fields (``/source add``), or Refused naming each bad field."""
     return _validated(Source, fields)
 
 
@@ -293,7 +286,7 @@ def _validated(model: type[ModelT], fields: dict[str, Any]) -> ModelT:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise CurationError(
+        raise Refused(
             [
                 (
                     format_loc(err["loc"]),
@@ -312,7 +305,7 @@ def parse_citations(text: str, field: str = "citations") -> list[dict[str, str]]
             continue
         match = CITATION_LINE.match(line)
         if match is None:
-            raise CurationError(
+            raise Refused(
                 [(f"{field} line {number}", "write it as: source-id | para. N | exact quote")]
             )
         citations.append(
@@ -334,7 +327,7 @@ def parse_position(text: str, field: str) -> dict[str, Any]:
         elif key == "cite":
             cites.append(value)
         elif line.strip():
-            raise CurationError(
+            raise Refused(
                 [(field, f"unexpected line {line.strip()[:40]!r}: use stance:, held by:, cite:")]
             )
     return {
@@ -346,7 +339,7 @@ def parse_position(text: str, field: str) -> dict[str, Any]:
 
 def check_entry(entry: Entry, fact_base: FactBase) -> None:
     """Sources exist, quotes stand verbatim where their locators say, related ids exist, and no
-    other live entry asks the same question. Raises CurationError listing every problem."""
+    other live entry asks the same question. Raises Refused listing every problem."""
     problems: list[tuple[str, str]] = []
     sources = {s.id: s for s in fact_base.sources}
     paragraphs = {name: split_paragraphs(text) for name, text in fact_base.texts.items()}
@@ -387,7 +380,7 @@ def check_entry(entry: Entry, fact_base: FactBase) -> None:
         if twin:
             problems.append(("question", f"entry '{twin}' already asks this question"))
     if problems:
-        raise CurationError(problems)
+        raise Refused(problems)
 
 
 def _stored_entries(fact_base: FactBase) -> dict[str, tuple[str, bool]]:
@@ -410,8 +403,8 @@ def new_entry_id(question: str, fact_base: FactBase) -> str:
     return candidate
 
 
-def _no_entry(entry_id: str) -> CurationError:
-    return CurationError([("entry", f"no entry '{entry_id}'")])
+def _no_entry(entry_id: str) -> Refused:
+    return Refused([("entry", f"no entry '{entry_id}'")])
 
 
 async def _conflict(store: Store, draft: Entry) -> EditConflict:
@@ -449,11 +442,11 @@ async def save_entry(
         async with store.transaction() as db:
             revision = await store.entry_revision(db, entry.id)
             if base_revision is None and revision is not None:
-                raise CurationError([("id", f"an entry '{entry.id}' already exists")])
+                raise Refused([("id", f"an entry '{entry.id}' already exists")])
             if base_revision is not None and revision is None:
                 raise _no_entry(entry.id)
             if base_revision is not None and revision is not None and base_revision > revision:
-                raise CurationError(
+                raise Refused(
                     [
                         (
                             "revision",
@@ -478,7 +471,7 @@ async def save_entry(
 
 
 async def current_entry(store: Store, entry_id: str) -> Entry:
-    """The entry as it stands now, or CurationError naming the unknown id."""
+    """The entry as it stands now, or Refused naming the unknown id."""
     entry = await store.entry(entry_id)
     if entry is None:
         raise _no_entry(entry_id)
@@ -515,11 +508,9 @@ async def set_retired(
     """Retire (hidden from answers, kept in history) or restore an entry."""
     current = await current_entry(store, entry_id)
     if current.retired == retired:
-        raise CurationError(
-            [("entry", f"'{entry_id}' is already {'retired' if retired else 'live'}")]
-        )
+        raise Refused([("entry", f"'{entry_id}' is already {'retired' if retired else 'live'}")])
     if not reason.strip():
-        raise CurationError([("reason", "say why, for the history")])
+        raise Refused([("reason", "say why, for the history")])
     base = current.revision if base_revision is None else base_revision
     action = "entry.retire" if retired else "entry.restore"
     return await save_entry(
@@ -573,10 +564,10 @@ async def revert(
         raise _no_entry(entry_id)
     row = next((r for r in rows if r["revision"] == to_revision), None)
     if row is None:
-        raise CurationError([("revision", f"'{entry_id}' has no revision {to_revision}")])
+        raise Refused([("revision", f"'{entry_id}' has no revision {to_revision}")])
     old: Entry | None = row["snapshot"]
     if old is None:
-        raise CurationError(
+        raise Refused(
             [
                 (
                     "revision",
@@ -731,12 +722,12 @@ async def add_alias(
         groups = await store.read_aliases(db)
         owners = {n.casefold(): g.canonical for g in groups for n in [g.canonical, *g.variants]}
         if variant.casefold() in owners:
-            raise CurationError(
+            raise Refused(
                 [("variant", f"'{variant}' already belongs to '{owners[variant.casefold()]}'")]
             )
         group = next((g for g in groups if g.canonical.casefold() == canonical.casefold()), None)
         if group is None and canonical.casefold() in owners:
-            raise CurationError(
+            raise Refused(
                 [
                     (
                         "canonical",
@@ -751,9 +742,7 @@ async def add_alias(
                 else AliasGroup(canonical=canonical, kind=kind, variants=[variant])  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            raise CurationError(
-                [(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]
-            ) from exc
+            raise Refused([(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]) from exc
         await store.put_alias(db, updated)
         await store.audit(db, actor, "alias.add", reason=f"{variant} -> {updated.canonical}")
     return updated
@@ -764,7 +753,7 @@ async def add_alias(
 
 def _refuse_over_pending_limit(pending: int) -> None:
     if pending >= PENDING_SUGGESTIONS_PER_MEMBER:
-        raise CurationError(
+        raise Refused(
             [
                 (
                     "suggestion",
@@ -805,17 +794,17 @@ async def suggest(store: Store, entry: Entry, base_revision: int | None, suggest
 
 
 async def find_suggestion(store: Store, suggestion_id: int) -> dict[str, Any]:
-    """A suggestion in any state, or CurationError naming the unknown number."""
+    """A suggestion in any state, or Refused naming the unknown number."""
     suggestion = await store.suggestion(suggestion_id)
     if suggestion is None:
-        raise CurationError([("suggestion", f"no suggestion #{suggestion_id}")])
+        raise Refused([("suggestion", f"no suggestion #{suggestion_id}")])
     return suggestion
 
 
 async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
     suggestion = await find_suggestion(store, suggestion_id)
     if suggestion["state"] != "pending":
-        raise CurationError(
+        raise Refused(
             [
                 (
                     "suggestion",
@@ -864,7 +853,7 @@ async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
         raise _no_entry(draft.id)
     base_fields = next((r["fields"] for r in rows if r["revision"] == base), None)
     if base_fields is None:
-        raise CurationError([("suggestion", f"'{draft.id}' has no revision {base} to start from")])
+        raise Refused([("suggestion", f"'{draft.id}' has no revision {base} to start from")])
     mine = draft.model_dump(mode="json")
     changes = describe_changes(base_fields, mine)
     current = rows[-1]
@@ -901,7 +890,7 @@ async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
     return Review(suggestion, changes, merged, current["revision"], conflicts)
 
 
-class SuggestionConflict(CurationError):
+class SuggestionConflict(Refused, Conflict):
     """A suggestion and later revisions changed the same fields: a moderator must merge by hand."""
 
     def __init__(self, review: Review) -> None:
@@ -933,7 +922,7 @@ async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
         async with store.transaction() as db:
             await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)
             if base is None and await store.entry_revision(db, draft.id) is not None:
-                raise CurationError(
+                raise Refused(
                     [
                         (
                             "id",
@@ -958,7 +947,7 @@ async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
 async def reject(store: Store, suggestion_id: int, moderator: Actor, reason: str) -> dict[str, Any]:
     """Decline a suggestion with a reason; returns it so the suggester can be told."""
     if not reason.strip():
-        raise CurationError([("reason", "tell the member why")])
+        raise Refused([("reason", "tell the member why")])
     suggestion = await _pending(store, suggestion_id)
     async with store.transaction() as db:
         await store.decide_suggestion(db, suggestion_id, "rejected", moderator, reason)
@@ -1026,16 +1015,16 @@ async def add_source(store: Store, source: Source, raw: bytes, actor: Actor) -> 
     try:
         text = decode_text(raw)
     except TextRefused as refused:
-        raise CurationError([("file", refused.why)]) from refused
+        raise Refused([("file", refused.why)]) from refused
     if not split_paragraphs(text):
-        raise CurationError([("file", "the file has no text")])
+        raise Refused([("file", "the file has no text")])
     stored = source.model_copy(
         update={"text_file": f"{source.id}.txt", "paragraphs": None, "uncited_paragraphs": []}
     )
     async with store.transaction() as db:
         known = await store.read_fact_base(db)
         if any(s.id == stored.id for s in known.sources) or stored.text_file in known.texts:
-            raise CurationError([("id", f"a source '{stored.id}' already exists")])
+            raise Refused([("id", f"a source '{stored.id}' already exists")])
         await store.put_source(db, stored, text)
         await store.audit(db, actor, "source.add", reason=f"{stored.id}: {stored.csl.title}")
     return stored

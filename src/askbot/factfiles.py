@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
+from askbot.errors import AskbotError
 from askbot.models import AliasFile, AliasGroup, Entry, FactBase, Source
 from askbot.paragraphs import split_paragraphs
 
@@ -54,7 +55,7 @@ class FactError:
         return f"{self.file}:{self.line}: {self.field}: {self.why}"
 
 
-class FactBaseInvalid(Exception):
+class FactBaseInvalid(AskbotError):
     """Raised with every problem found; callers print them all."""
 
     def __init__(self, errors: Iterable[FactError]) -> None:

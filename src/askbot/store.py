@@ -28,6 +28,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from askbot.embedding import StoredVectors
+from askbot.errors import AskbotError, Conflict, StoreUnavailable
 from askbot.models import AliasGroup, Citation, Entry, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
 
@@ -197,33 +198,31 @@ MIGRATIONS: Sequence[Migration] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class StoreError(Exception):
-    """A store operation that cannot go ahead, worded for the person who asked for it."""
-
-
-def unusable(path: Path, error: sqlite3.Error) -> StoreError:
+def unusable(path: Path, error: sqlite3.Error) -> StoreUnavailable:
     """SQLite's failure to use a database file, in plain words for whoever runs askbot."""
     text = str(error)
     if "readonly" in text:  # the file, or the directory that must take its -wal and -shm files
-        return StoreError(
+        return StoreUnavailable(
             f"cannot write {path}: it or its directory is read-only for this user"
             " (askbot writes the database and its -wal and -shm files beside it)"
         )
     if text == "unable to open database file":
-        return StoreError(
+        return StoreUnavailable(
             f"cannot open {path}: it must be a file this user may read and write, or not exist"
             " yet in a directory this user may write"
         )
     if text.startswith("Could not decode") or not isinstance(error, sqlite3.OperationalError):
-        return StoreError(f"{path} is damaged ({text}); restore a backup")  # malformed, bad text
-    return StoreError(f"cannot use {path}: {text}")  # locked, disk full, I/O error ...
+        return StoreUnavailable(
+            f"{path} is damaged ({text}); restore a backup"
+        )  # malformed, bad text
+    return StoreUnavailable(f"cannot use {path}: {text}")  # locked, disk full, I/O error ...
 
 
-class StaleRevision(StoreError):
+class StaleRevision(Conflict):
     """An entry changed since the caller read it; nothing was written."""
 
 
-class EntryUnloadable(StoreError):
+class EntryUnloadable(AskbotError):
     """The entry is stored but fails the Entry model; ``record`` holds what is stored."""
 
     def __init__(self, record: UnloadableRecord) -> None:
@@ -305,7 +304,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             why = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
-            raise StoreError(
+            raise StoreUnavailable(
                 f"cannot create the directory {path.parent} for the database: {why}"
             ) from exc
         connection = aiosqlite.connect(path, isolation_level=None)
@@ -366,7 +365,7 @@ class Store:
 
     def _refuse_newer(self, version: int) -> int:
         if version > SCHEMA_VERSION:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"{self.path} has schema version {version}, newer than this askbot ({SCHEMA_VERSION}); upgrade askbot"
             )
         return version
@@ -385,7 +384,7 @@ class Store:
                 yield self._db
             except sqlite3.IntegrityError as exc:
                 await self._db.execute("ROLLBACK")
-                raise StoreError(f"refused by a database rule ({exc}); nothing was saved") from exc
+                raise Conflict(f"refused by a database rule ({exc}); nothing was saved") from exc
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
@@ -978,7 +977,7 @@ class Store:
             (state, moderator.name, utc_now(), reason, suggestion_id),
         )
         if cursor.rowcount != 1:
-            raise StoreError(f"suggestion #{suggestion_id} is not pending any more")
+            raise Conflict(f"suggestion #{suggestion_id} is not pending any more")
 
     async def unanswered(self, limit: int = 25) -> list[dict[str, Any]]:
         async with (

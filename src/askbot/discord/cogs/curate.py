@@ -16,12 +16,13 @@ from discord.ext import commands
 from pydantic import ValidationError
 
 from askbot import curation
-from askbot.curation import CurationError, EditConflict
+from askbot.curation import EditConflict
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
 from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, is_moderator, moderators_only, require_moderator
 from askbot.discord.errors import UserFacingError, guarded, handle
+from askbot.errors import Refused
 from askbot.models import Entry, EntryStatus, Position
 from askbot.store import EntryUnloadable
 
@@ -93,7 +94,7 @@ def form_loss(
             )
     try:
         unchanged = reads_back()
-    except (CurationError, ValidationError):
+    except (Refused, ValidationError):
         unchanged = False
     if unchanged:
         return None
@@ -148,7 +149,7 @@ def position_text(entry: Entry, index: int) -> str:
     return f"stance: {position.stance}\nheld by: {position.held_by}\n{cites}"
 
 
-def problems_text(error: CurationError) -> str:
+def problems_text(error: Refused) -> str:
     return "\n".join(f"• **{where}**: {embeds.escape(why)}" for where, why in error.problems)
 
 
@@ -251,7 +252,7 @@ class FactModal(discord.ui.Modal):
                 ephemeral=True,
             )
             return
-        except CurationError as refused:
+        except Refused as refused:
             retry = RetryView(self.mode, self.entry, self.base_revision, self.typed())
             await interaction.response.send_message(
                 f"Not saved:\n{problems_text(refused)}\nYour text is kept: press **Edit again**.",
@@ -333,7 +334,7 @@ class StatusModal(discord.ui.Modal):
                 actor(interaction),
                 self.entry.revision,
             )
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(f"Not saved:\n{problems_text(refused)}") from refused
         await bot.after_change()
         await interaction.response.send_message(
@@ -360,7 +361,7 @@ class RejectModal(discord.ui.Modal, title="Reject suggestion"):
             rejected = await curation.reject(
                 bot.store, self.suggestion_id, actor(interaction), self.reason.value
             )
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(problems_text(refused)) from refused
         told = await tell_suggester(
             bot,
@@ -401,7 +402,7 @@ class ApproveButton(KeyedButton, template=r"askbot:review:approve:(?P<key>\d+)")
         suggestion = await bot.store.suggestion(number)
         try:
             saved = await curation.approve(bot.store, number, actor(interaction))
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(f"Not approved:\n{problems_text(refused)}") from refused
         await bot.after_change()
         if suggestion:
@@ -599,7 +600,7 @@ class CurateCog(commands.Cog):
     async def suggest(self, interaction: discord.Interaction, entry: str | None = None) -> None:
         try:
             await curation.check_may_suggest(self.bot.store, actor(interaction))
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(problems_text(refused)) from refused
         current = await self._entry(entry) if entry else None
         await interaction.response.send_modal(
@@ -694,7 +695,7 @@ class CurateCog(commands.Cog):
             group = await curation.add_alias(
                 self.bot.store, canonical, variant, kind, actor(interaction)
             )
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(problems_text(refused)) from refused
         await self.bot.after_change()
         await interaction.response.send_message(
@@ -709,7 +710,7 @@ class CurateCog(commands.Cog):
     async def history(self, interaction: discord.Interaction, entry: str) -> None:
         try:
             revisions = await curation.history(self.bot.store, entry)
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(problems_text(refused)) from refused
         await interaction.response.send_message(
             embed=history_embed(entry, revisions), ephemeral=True
@@ -718,7 +719,7 @@ class CurateCog(commands.Cog):
     async def _change(self, interaction: discord.Interaction, change: Any, done: str) -> None:
         try:
             saved: Entry = await change()
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(f"Not changed:\n{problems_text(refused)}") from refused
         await self.bot.after_change()
         await interaction.response.send_message(

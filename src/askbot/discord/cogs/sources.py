@@ -18,12 +18,12 @@ from discord.ext import commands
 
 from askbot import curation
 from askbot.citations import bibtex, cited_quotes, csl_json, quote_report, sources_of
-from askbot.curation import CurationError
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices, require_live_entry
 from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only
 from askbot.discord.errors import UserFacingError
+from askbot.errors import Refused
 from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import NAME_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS, Source, SourceKind
 from askbot.search import SearchPage, search_sources
@@ -327,7 +327,7 @@ class SourcesCog(commands.Cog):
             stored = await curation.add_source(
                 self.bot.store, source, await file.read(), actor(interaction)
             )
-        except CurationError as refused:
+        except Refused as refused:
             raise UserFacingError(
                 "Not added:\n" + "\n".join(f"• **{w}**: {why}" for w, why in refused.problems)
             ) from refused

@@ -1,0 +1,26 @@
+"""askbot's one error tree. Every failure a person can act on is an ``AskbotError`` worded for
+them; the adapters map the tree to replies in one place each (the CLI's exit codes and one line,
+the bot's error handler), so no call site converts errors by hand."""
+
+from __future__ import annotations
+
+
+class AskbotError(Exception):
+    """A failure worded for whoever asked: shown to them as it is."""
+
+
+class Refused(AskbotError):
+    """A change refused, with every field at fault and why. Nothing was saved."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{where}: {why}" for where, why in problems))
+
+
+class Conflict(AskbotError):
+    """Someone else got there first (a newer revision, a decided proposal, a database rule);
+    nothing was written."""
+
+
+class StoreUnavailable(AskbotError):
+    """The database cannot be opened or used as it stands (permissions, damage, a newer schema)."""

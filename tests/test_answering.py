@@ -88,7 +88,7 @@ async def test_unanswered_queue_counts_repeats(tmp_path) -> None:
         await ask(ENGINE, store, "when was yezhov arrested!!", record=False)
         await ask(ENGINE, store, "Why did Stalin have Yagoda arrested?")  # answered: not queued
         queue = await store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [
+    assert [(row.normalised, row.count) for row in queue] == [
         ("when was yezhov arrested", 2),
         ("recipe for borscht", 1),
     ]

@@ -18,12 +18,12 @@ from askbot.curation import (
     draft_entry,
     edit_entry,
     history,
+    propose,
     prune_answered,
     reject,
     revert,
     set_retired,
     stats,
-    suggest,
 )
 from askbot.errors import Refused
 from askbot.factfiles import load_fact_base, write_fact_base
@@ -159,9 +159,9 @@ async def test_second_edit_from_the_same_base_is_a_conflict_with_its_draft(fille
     assert (conflict.current_revision, conflict.changed_by, conflict.changed_at) == (
         base.revision + 1,
         "Alice",
-        info["created_at"],
+        info.created_at,
     )
-    assert f"changed by Alice at {info['created_at']}" in str(conflict)
+    assert f"changed by Alice at {info.created_at}" in str(conflict)
     current = await filled.entry(ARREST)
     assert current is not None and current.summary == "Alice's summary."
     assert await filled.counts() == counts
@@ -220,7 +220,7 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
     assert [(c.revision, c.actor) for c in changes] == [(1, "askbot"), (2, "Alice")]
     info = await filled.revision_info(ARREST, 2)
     assert info is not None
-    assert (changes[1].at, changes[1].reason) == (info["created_at"], "add a phrasing")
+    assert (changes[1].at, changes[1].reason) == (info.created_at, "add a phrasing")
     assert changes[0].changes == ["created"]
     assert "also_asked: + Why did Yagoda go to prison?" in changes[1].changes
     summary_line = next(line for line in changes[1].changes if line.startswith("summary: "))
@@ -231,8 +231,8 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
     current = await filled.entry(ARREST)
     assert current is not None and current.revision == 3 and current.content_equals(original)
     rows = await filled.revisions(ARREST)
-    assert [r["revision"] for r in rows] == [1, 2, 3]
-    assert rows[1]["snapshot"].content_equals(edited)  # history is never rewritten
+    assert [r.revision for r in rows] == [1, 2, 3]
+    assert rows[1].snapshot.content_equals(edited)  # history is never rewritten
     last = (await history(filled, ARREST))[-1]
     assert (last.actor, last.reason) == ("Bob", "revert to revision 1")
     assert "also_asked: - Why did Yagoda go to prison?" in last.changes
@@ -254,14 +254,14 @@ async def suggest_phrasing(store: Store) -> tuple[Entry, int]:
     draft = entry.model_copy(
         update={"also_asked": [*entry.also_asked, "Was Yagoda arrested to silence him?"]}
     )
-    return entry, await suggest(store, draft, entry.revision, MEMBER)
+    return entry, await propose(store, draft, entry.revision, MEMBER)
 
 
 async def test_approved_suggestion_goes_live_credited_to_both(filled: Store) -> None:
     entry, number = await suggest_phrasing(filled)
     unchanged = await filled.entry(ARREST)
     assert unchanged is not None and unchanged.revision == entry.revision  # not live yet
-    assert [s["id"] for s in await filled.suggestions()] == [number]
+    assert [s.id for s in await filled.proposals()] == [number]
 
     stored = await approve(filled, number, ALICE)
 
@@ -269,13 +269,13 @@ async def test_approved_suggestion_goes_live_credited_to_both(filled: Store) -> 
     live = await filled.entry(ARREST)
     assert live is not None and "Was Yagoda arrested to silence him?" in live.also_asked
     info = await filled.revision_info(ARREST, stored.revision)
-    assert info is not None and "Mel the member" in info["actor_name"]
-    assert "Alice" in info["actor_name"]
-    audit = {line["action"]: line for line in await filled.audit_log(limit=2)}
-    assert audit["suggestion.add"]["actor_name"] == "Mel the member"
-    assert audit["suggestion.approve"]["actor_name"] == "Alice"
-    assert audit["suggestion.approve"]["revision"] == stored.revision
-    assert await filled.suggestions() == []
+    assert info is not None and "Mel the member" in info.actor_name
+    assert "Alice" in info.actor_name
+    audit = {line.action: line for line in await filled.audit_log(limit=2)}
+    assert audit["suggestion.add"].actor_name == "Mel the member"
+    assert audit["suggestion.approve"].actor_name == "Alice"
+    assert audit["suggestion.approve"].revision == stored.revision
+    assert await filled.proposals() == []
     with pytest.raises(Refused, match="already approved by Alice"):
         await reject(filled, number, BOB, "too late")
 
@@ -285,14 +285,14 @@ async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: St
     with pytest.raises(Refused) as caught:
         await reject(filled, number, ALICE, " ")
     assert caught.value.problems[0][0] == "reason"
-    pending = await filled.suggestion(number)
-    assert pending is not None and pending["state"] == "pending"
+    pending = await filled.proposal(number)
+    assert pending is not None and pending.state == "pending"
 
     await reject(filled, number, ALICE, "Serge does not say he was silenced")
 
-    decided = await filled.suggestion(number)
+    decided = await filled.proposal(number)
     assert decided is not None
-    assert (decided["state"], decided["decided_by"], decided["reason"]) == (
+    assert (decided.state, decided.decided_by, decided.reason) == (
         "rejected",
         "Alice",
         "Serge does not say he was silenced",
@@ -307,9 +307,9 @@ async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: St
 
 async def test_a_suggestion_is_checked_when_made(filled: Store) -> None:
     with pytest.raises(Refused) as caught:
-        await suggest(filled, draft_entry(with_citation(quote="Yagoda was innocent")), None, MEMBER)
+        await propose(filled, draft_entry(with_citation(quote="Yagoda was innocent")), None, MEMBER)
     assert caught.value.problems[0][0] == "citations[0].quote"
-    assert await filled.suggestions() == []
+    assert await filled.proposals() == []
 
 
 # --- the audit log -------------------------------------------------------------------------------
@@ -320,14 +320,13 @@ async def test_audit_log_has_who_what_which_when_why(filled: Store) -> None:
     await set_retired(filled, "serge-scapegoat", True, BOB, "duplicate")
     log = await filled.audit_log(limit=2)
     assert [
-        (r["action"], r["actor_id"], r["actor_name"], r["entry_id"], r["revision"], r["reason"])
-        for r in log
+        (r.action, r.actor_id, r.actor_name, r.entry_id, r.revision, r.reason) for r in log
     ] == [
         ("entry.retire", "1002", "Bob", "serge-scapegoat", 2, "duplicate"),
         ("entry.add", "1001", "Alice", "serge-scapegoat", 1, "members ask this"),
     ]
     for row in log:
-        assert datetime.fromisoformat(row["at"]).tzinfo is not None
+        assert datetime.fromisoformat(row.at).tzinfo is not None
 
 
 # --- durability and export -----------------------------------------------------------------------
@@ -372,7 +371,7 @@ async def test_add_alias_makes_the_matcher_fold_the_variant(filled: Store) -> No
         "yagoda",
         "arrest",
     ]
-    assert (await filled.audit_log(limit=1))[0]["action"] == "alias.add"
+    assert (await filled.audit_log(limit=1))[0].action == "alias.add"
 
 
 async def test_add_alias_refuses_a_name_another_group_uses(filled: Store) -> None:
@@ -418,7 +417,7 @@ async def test_prune_removes_only_questions_the_base_now_answers(filled: Store) 
     engine = await engine_for(filled)
     await ask(engine, filled, NEW_QUESTION)
     await ask(engine, filled, "When was Yezhov arrested?")
-    assert {r["example"] for r in await filled.unanswered()} == {
+    assert {r.example for r in await filled.unanswered()} == {
         NEW_QUESTION,
         "When was Yezhov arrested?",
     }
@@ -426,7 +425,7 @@ async def test_prune_removes_only_questions_the_base_now_answers(filled: Store) 
 
     await add_entry(filled, draft_entry(new_fields()), ALICE, "from the queue")
     assert await prune_answered(filled, await engine_for(filled)) == 1
-    assert [r["example"] for r in await filled.unanswered()] == ["When was Yezhov arrested?"]
+    assert [r.example for r in await filled.unanswered()] == ["When was Yezhov arrested?"]
 
 
 # --- load: many editors at once ------------------------------------------------------------------

@@ -292,8 +292,8 @@ async def test_a_backup_taken_during_writes_restores_to_a_consistent_database(
         async with await Store.open(restored) as copy:
             counts = await copy.counts()
             fact_base = await copy.load_fact_base()  # every entry loads
-            asked = sum(row["count"] for row in await copy.ask_counts())
-            latest = {e.id: (await copy.revisions(e.id))[-1]["revision"] for e in fact_base.entries}
+            asked = sum(row.count for row in await copy.ask_counts())
+            latest = {e.id: (await copy.revisions(e.id))[-1].revision for e in fact_base.entries}
         assert len(fact_base.entries) == before["entries"]
         # each change is one revision and one audit line, in one transaction: never half of one
         changes = counts["revisions"] - before["revisions"]

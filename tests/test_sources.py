@@ -35,7 +35,7 @@ async def test_added_source_is_stored_unedited_and_searchable(store: Store) -> N
     assert fact_base.texts["letter-1938.txt"] == raw.decode()
     page = await search_sources(store, "Kremlin")
     assert [(hit.source_id, hit.locator) for hit in page.hits] == [("letter-1938", "para. 1")]
-    assert (await store.audit_log())[0]["action"] == "source.add"
+    assert (await store.audit_log())[0].action == "source.add"
 
 
 @pytest.mark.parametrize(

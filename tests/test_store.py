@@ -83,7 +83,7 @@ async def test_changed_file_makes_a_new_revision_and_keeps_the_old(
     assert plan.retired == ["yagoda-arrest-why"]
     entry = await store.entry("yagoda-arrest-why")
     assert entry is not None and entry.retired and entry.revision == 2
-    assert (await store.revision_info("yagoda-arrest-why", 1))["actor_name"] == "tester"
+    assert (await store.revision_info("yagoda-arrest-why", 1)).actor_name == "tester"
     assert "yagoda-arrest-why" not in {e.id for e in await store.entries()}
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from askbot.answering import AnswerEngine
 from askbot.curation import apply_import, edit_entry, history, plan_import, revert
+from askbot.errors import EntryUnloadable
 from askbot.factfiles import FactBaseInvalid, bundled_facts_dir, load_fact_base, write_fact_base
-from askbot.store import Actor, EntryUnloadable, Store
+from askbot.store import Actor, Store
 from support import run, with_store
 
 T = TypeVar("T")
@@ -172,7 +173,7 @@ async def test_export_keeps_an_entry_that_cannot_be_loaded_and_a_fixed_import_re
     repaired = await filled.entry(ARREST)
     assert repaired is not None and (repaired.revision, repaired.summary) == (3, "Edited once.")
     assert await filled.unloadable() == []
-    actions = [row["action"] for row in await filled.audit_log(limit=1)]
+    actions = [row.action for row in await filled.audit_log(limit=1)]
     assert actions == ["entry.import.repair"]
 
 

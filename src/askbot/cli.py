@@ -20,12 +20,10 @@ from pydantic import TypeAdapter
 from askbot.answering import (
     Answer,
     ListedEntry,
-    ask,
     list_entries,
-    load_engine,
     no_match_message,
 )
-from askbot.bootstrap import cli_actor, open_store
+from askbot.bootstrap import cli_actor
 from askbot.citations import (
     CitedQuote,
     bibtex,
@@ -38,22 +36,9 @@ from askbot.citations import (
 from askbot.config import ConfigError, Settings, load_settings, unknown_variables
 from askbot.curation import (
     EditConflict,
-    add_entry,
-    add_source,
-    apply_import,
-    approve,
-    current_entry,
-    edit_entry,
-    find_suggestion,
-    history,
-    plan_import,
-    reject,
-    revert,
-    review_suggestion,
-    set_retired,
-    stats,
 )
-from askbot.errors import AskbotError, Refused
+from askbot.desk import FactDesk
+from askbot.errors import AskbotError, EntryUnloadable, Refused
 from askbot.factfiles import (
     FactBaseInvalid,
     dump_fields,
@@ -75,8 +60,8 @@ from askbot.ops import (
     migrate_database,
 )
 from askbot.paragraphs import split_paragraphs
-from askbot.search import HIGHLIGHT, MAX_PAGE, search_sources
-from askbot.store import EntryUnloadable, unusable
+from askbot.search import HIGHLIGHT, MAX_PAGE
+from askbot.store import unusable
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`
@@ -149,11 +134,8 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        engine = await load_engine(store)
-        answer: Answer = await ask(
-            engine, store, " ".join(args.question), record=not args.no_record
-        )
+    async with await FactDesk.open(settings) as desk:
+        answer = await desk.ask_once(" ".join(args.question), record=not args.no_record)
     if args.json:
         sys.stdout.write(answer.model_dump_json() + "\n")
     else:
@@ -207,8 +189,8 @@ async def cmd_facts_validate(args: argparse.Namespace, settings: Settings) -> in
 
 async def cmd_facts_import(args: argparse.Namespace, settings: Settings) -> int:
     incoming = _load_dir(args.directory)
-    async with await open_store(settings) as store:
-        plan = plan_import(await store.load_fact_base(), incoming)
+    async with await FactDesk.open(settings) as desk:
+        plan = await desk.plan_import(incoming)
         for line in plan.details():
             print(line)
         if plan.problems:
@@ -218,14 +200,14 @@ async def cmd_facts_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run:
             print(f"dry run, would apply: {plan.summary()}")
             return EXIT_OK
-        await apply_import(store, plan, cli_actor(), reason=f"import from {args.directory}")
+        await desk.apply_import(plan, cli_actor(), reason=f"import from {args.directory}")
     print(f"imported {args.directory}: {plan.summary()}")
     return EXIT_OK
 
 
 async def cmd_facts_export(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        fact_base = await store.load_fact_base()
+    async with await FactDesk.open(settings) as desk:
+        fact_base = await desk.fact_base()
     written = await asyncio.to_thread(_export, fact_base, Path(args.directory))
     print(f"wrote {len(written)} files to {args.directory}")
     return EXIT_OK
@@ -246,8 +228,8 @@ def _export(fact_base: FactBase, target: Path) -> list[Path]:
 
 
 async def cmd_facts_list(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        listed = list_entries(await store.load_fact_base())
+    async with await FactDesk.open(settings) as desk:
+        listed = list_entries(await desk.fact_base())
     if args.json:
         sys.stdout.write(TypeAdapter(list[ListedEntry]).dump_json(listed, indent=2).decode() + "\n")
         return EXIT_OK
@@ -287,9 +269,9 @@ def _entry_file(file: str) -> Entry:
 
 async def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
     """An entry that no longer loads is printed as stored, with why, so it can be fixed."""
-    async with await open_store(settings) as store:
+    async with await FactDesk.open(settings) as desk:
         try:
-            entry = await current_entry(store, args.id)
+            entry = await desk.current_entry(args.id)
         except EntryUnloadable as unloadable:
             print(
                 f"askbot: {unloadable.record}; fix it, then `askbot fact edit FILE`",
@@ -303,8 +285,8 @@ async def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_fact_add(args: argparse.Namespace, settings: Settings) -> int:
     entry = _entry_file(args.file)
-    async with await open_store(settings) as store:
-        stored = await add_entry(store, entry, cli_actor(), args.reason)
+    async with await FactDesk.open(settings) as desk:
+        stored = await desk.add_entry(entry, cli_actor(), args.reason)
     print(f"added {stored.id} at revision {stored.revision}")
     return EXIT_OK
 
@@ -312,9 +294,9 @@ async def cmd_fact_add(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
     """The file's ``revision`` is the one its editor started from, so nobody's edit is lost."""
     entry = _entry_file(args.file)
-    async with await open_store(settings) as store:
+    async with await FactDesk.open(settings) as desk:
         try:
-            stored = await edit_entry(store, entry, entry.revision, cli_actor(), args.reason)
+            stored = await desk.edit_entry(entry, entry.revision, cli_actor(), args.reason)
         except EditConflict as exc:
             raise CliError(
                 f"revision: changed by {exc.changed_by} at {exc.changed_at} (now revision"
@@ -329,16 +311,16 @@ async def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_fact_retire(args: argparse.Namespace, settings: Settings) -> int:
     """``retire`` and ``restore``: the parser sets ``args.retire``."""
-    async with await open_store(settings) as store:
-        stored = await set_retired(store, args.id, args.retire, cli_actor(), args.reason)
+    async with await FactDesk.open(settings) as desk:
+        stored = await desk.set_retired(args.id, args.retire, cli_actor(), args.reason)
     verb = "retired" if stored.retired else "restored"
     print(f"{verb} {stored.id} at revision {stored.revision}")
     return EXIT_OK
 
 
 async def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        changes = await history(store, args.id)
+    async with await FactDesk.open(settings) as desk:
+        changes = await desk.history(args.id)
     for change in changes:
         print(f"rev {change.revision}  {change.at}  {change.actor}  {change.reason or '-'}")
         for line in change.changes:
@@ -347,11 +329,9 @@ async def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        base = await store.current_revision(args.id)
-        if base is None:
-            raise Refused([("entry", f"no entry '{args.id}'")])
-        stored = await revert(store, args.id, args.revision, cli_actor(), base, args.reason)
+    async with await FactDesk.open(settings) as desk:
+        base = await desk.current_revision(args.id)
+        stored = await desk.revert(args.id, args.revision, cli_actor(), base, args.reason)
     if stored.revision == base:
         print(
             f"{stored.id}: no change (revision {base} has the content of revision {args.revision})"
@@ -367,32 +347,29 @@ async def cmd_fact_revert(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_review_list(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        pending = await store.suggestions("pending", limit=args.limit)
+    async with await FactDesk.open(settings) as desk:
+        pending = await desk.pending_proposals(limit=args.limit)
     if not pending:
         print("no pending suggestions")
-    for s in pending:
-        print(
-            f"#{s['id']}  {s['entry_id']}  {s['suggester_name']}  {s['created_at']}  {s['draft'].question}"
-        )
+    for p in pending:
+        print(f"#{p.id}  {p.entry_id}  {p.proposer_name}  {p.created_at}  {p.draft.question}")
     return EXIT_OK
 
 
 async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
     """A suggestion with what it changes (each quote old -> new) and whether it still applies
     to the live entry, then the draft in full."""
-    async with await open_store(settings) as store:
-        suggestion = await find_suggestion(store, args.id)
-        review = await review_suggestion(store, suggestion)
-    draft: Entry = suggestion["draft"]
-    base = suggestion["base_revision"]
+    async with await FactDesk.open(settings) as desk:
+        proposal = await desk.find_proposal(args.id)
+        review = await desk.review(proposal)
+    draft, base = proposal.draft, proposal.base_revision
     print(
-        f"suggestion #{suggestion['id']} by {suggestion['suggester_name']} at"
-        f" {suggestion['created_at']}: {suggestion['state']}"
+        f"suggestion #{proposal.id} by {proposal.proposer_name} at"
+        f" {proposal.created_at}: {proposal.state}"
     )
-    if suggestion["decided_by"]:
-        why = f": {suggestion['reason']}" if suggestion["reason"] else ""
-        print(f"decided by {suggestion['decided_by']} at {suggestion['decided_at']}{why}")
+    if proposal.decided_by:
+        why = f": {proposal.reason}" if proposal.reason else ""
+        print(f"decided by {proposal.decided_by} at {proposal.decided_at}{why}")
     print(
         f"new entry {draft.id}"
         if base is None
@@ -400,7 +377,7 @@ async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
     )
     for line in review.changes:
         print(f"    {line}")
-    if suggestion["state"] == "pending":
+    if proposal.state == "pending":
         for where, why in review.conflicts:
             print(f"conflict: {where}: {why}")
         if review.rebased and not review.conflicts:
@@ -413,16 +390,16 @@ async def cmd_review_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_review_approve(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        stored = await approve(store, args.id, cli_actor())
+    async with await FactDesk.open(settings) as desk:
+        stored = await desk.approve(args.id, cli_actor())
     print(f"approved #{args.id}: {stored.id} is live at revision {stored.revision}")
     return EXIT_OK
 
 
 async def cmd_review_reject(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        rejected = await reject(store, args.id, cli_actor(), args.reason)
-    print(f"rejected #{args.id} ({rejected['entry_id']})")
+    async with await FactDesk.open(settings) as desk:
+        rejected = await desk.reject(args.id, cli_actor(), args.reason)
+    print(f"rejected #{args.id} ({rejected.entry_id})")
     return EXIT_OK
 
 
@@ -430,8 +407,8 @@ async def cmd_review_reject(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        figures = await stats(store)
+    async with await FactDesk.open(settings) as desk:
+        figures = await desk.stats()
     for label, count in (
         ("asked", figures.asked),
         ("answered", figures.answered),
@@ -447,12 +424,12 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        queued = await store.unanswered(limit=args.limit)
+    async with await FactDesk.open(settings) as desk:
+        queued = await desk.unanswered(limit=args.limit)
     if not queued:
         print("no unanswered questions")
     for row in queued:
-        print(f"{row['count']:5}  {row['last_asked']}  {row['example']}")
+        print(f"{row.count:5}  {row.last_asked}  {row.example}")
     return EXIT_OK
 
 
@@ -460,25 +437,25 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_sources_list(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        sources = await store.sources()
-    for source in sources:
+    async with await FactDesk.open(settings) as desk:
+        sources = await desk.sources()
+    for source in sources.values():
         print(f"{source.id:40} {source.kind.value:10} {source.authors}: {source.csl.title}")
     return EXIT_OK
 
 
-def _source_named(fact_base: FactBase, source_id: str) -> Source:
-    source = next((s for s in fact_base.sources if s.id == source_id), None)
+def _source_named(sources: dict[str, Source], source_id: str) -> Source:
+    source = sources.get(source_id)
     if source is None:
-        known = ", ".join(s.id for s in fact_base.sources)
+        known = ", ".join(sources)
         raise CliError(f"unknown source '{source_id}' (known: {known})")
     return source
 
 
 async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        fact_base = await store.load_fact_base()
-    source = _source_named(fact_base, args.source)
+    async with await FactDesk.open(settings) as desk:
+        fact_base = await desk.fact_base()
+    source = _source_named({s.id: s for s in fact_base.sources}, args.source)
     for number, paragraph in enumerate(split_paragraphs(fact_base.texts[source.text_file]), 1):
         if source.covers(number):
             print(f"para. {number}\n{paragraph}\n")
@@ -486,14 +463,9 @@ async def cmd_sources_paragraphs(args: argparse.Namespace, settings: Settings) -
 
 
 async def cmd_sources_info(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        fact_base = await store.load_fact_base()
-    source = _source_named(fact_base, args.source)
-    citing = sorted(
-        e.id
-        for e in fact_base.entries
-        if not e.retired and any(c.source == source.id for c in e.all_citations())
-    )
+    async with await FactDesk.open(settings) as desk:
+        source = _source_named(await desk.sources(), args.source)
+        citing = await desk.cited_by(source.id)
     print(f"{source.id}: {source.authors}, {source.csl.title} ({source.date or 'n.d.'})")
     print(f"kind: {source.kind.value}\nnote: {source.note}")
     for discrepancy in source.discrepancies:
@@ -516,16 +488,16 @@ async def cmd_sources_add(args: argparse.Namespace, settings: Settings) -> int:
     source, model_errors = validate_model(Source, document) if document else (None, [])
     if errors or model_errors or source is None:
         raise _invalid(FactBaseInvalid(errors + model_errors), args.meta)
-    async with await open_store(settings) as store:
+    async with await FactDesk.open(settings) as desk:
         try:
-            stored = await add_source(store, source, raw, cli_actor())
+            stored = await desk.add_source(source, raw, cli_actor())
         except Refused as exc:  # name the file at fault, as the rest of the CLI does
             named = [
                 (args.file if where == "file" else f"{args.meta}: {where}", why)
                 for where, why in exc.problems
             ]
             raise Refused(named) from exc
-        paragraphs = len(split_paragraphs((await store.load_fact_base()).texts[stored.text_file]))
+        paragraphs = len(split_paragraphs(await desk.source_text(stored)))
     print(
         f"added source {stored.id} ({stored.kind.value}): {paragraphs} paragraphs, stored unedited"
     )
@@ -536,9 +508,9 @@ async def cmd_sources_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        entry = await current_entry(store, args.entry)
-        sources = {s.id: s for s in await store.sources()}
+    async with await FactDesk.open(settings) as desk:
+        entry = await desk.current_entry(args.entry)
+        sources = await desk.sources()
     if args.style == "csl-json":
         _print_json(csl_json(sources_of(entry, sources)))
     elif args.style == "bibtex":
@@ -557,9 +529,9 @@ async def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
-        entry = await current_entry(store, args.entry)
-        fact_base = await store.load_fact_base()
+    async with await FactDesk.open(settings) as desk:
+        entry = await desk.current_entry(args.entry)
+        fact_base = await desk.fact_base()
     report = quote_report(entry, args.number, {s.id: s for s in fact_base.sources}, fact_base.texts)
     if report is None:
         raise CliError(
@@ -579,10 +551,10 @@ async def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    async with await open_store(settings) as store:
+    async with await FactDesk.open(settings) as desk:
         # JSON keeps the Markdown highlight (as the bot shows it); the terminal gets plain text
         highlight = HIGHLIGHT if args.json else ""
-        page = await search_sources(store, " ".join(args.text), args.page, highlight=highlight)
+        page = await desk.search(" ".join(args.text), args.page, highlight=highlight)
     if args.json:
         sys.stdout.write(page.model_dump_json(indent=2) + "\n")
         return EXIT_OK

@@ -7,7 +7,7 @@ import difflib
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +17,7 @@ from askbot.errors import Conflict, Refused
 from askbot.factfiles import ALIASES_FILE, TextRefused, decode_text, format_loc
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
-from askbot.store import Actor, StaleRevision, Store
+from askbot.store import Actor, Proposal, StaleRevision, Store
 
 if TYPE_CHECKING:
     from askbot.answering import AnswerEngine
@@ -231,7 +231,7 @@ async def apply_import(
 # --- Curating entries one by one (Discord, CLI) -------------------------------------------------
 
 SLUG_LIMIT = 60
-PENDING_SUGGESTIONS_PER_MEMBER = 5
+PENDING_PROPOSALS_PER_MEMBER = 5
 CITATION_LINE = re.compile(
     r"^\s*(?P<source>[^|]+?)\s*\|\s*(?P<locator>[^|]+?)\s*\|\s*(?P<quote>.+?)\s*$"
 )
@@ -410,11 +410,10 @@ def _no_entry(entry_id: str) -> Refused:
 async def _conflict(store: Store, draft: Entry) -> EditConflict:
     current = await store.entry(draft.id)
     revision = current.revision if current else 0
-    info = await store.revision_info(draft.id, revision) or {
-        "actor_name": "someone",
-        "created_at": "just now",
-    }
-    return EditConflict(draft, revision, info["actor_name"], info["created_at"])
+    info = await store.revision_info(draft.id, revision)
+    if info is None:
+        return EditConflict(draft, revision, "someone", "just now")
+    return EditConflict(draft, revision, info.actor_name, info.created_at)
 
 
 async def save_entry(
@@ -562,17 +561,17 @@ async def revert(
     rows = await store.revisions(entry_id)
     if not rows:
         raise _no_entry(entry_id)
-    row = next((r for r in rows if r["revision"] == to_revision), None)
+    row = next((r for r in rows if r.revision == to_revision), None)
     if row is None:
         raise Refused([("revision", f"'{entry_id}' has no revision {to_revision}")])
-    old: Entry | None = row["snapshot"]
+    old = row.snapshot
     if old is None:
         raise Refused(
             [
                 (
                     "revision",
                     f"revision {to_revision} of '{entry_id}' cannot be loaded either"
-                    f" ({row['problem']}); choose another",
+                    f" ({row.problem}); choose another",
                 )
             ]
         )
@@ -698,14 +697,12 @@ async def history(store: Store, entry_id: str) -> list[RevisionChange]:
         raise _no_entry(entry_id)
     changes = []
     for previous, row in zip([None, *rows[:-1]], rows, strict=True):
-        before = previous["fields"] if previous else None
-        lines = describe_changes(before, row["fields"])
-        if row["problem"]:
-            lines.append(f"cannot be loaded: {row['problem']}")
+        before = previous.fields if previous else None
+        lines = describe_changes(before, row.fields)
+        if row.problem:
+            lines.append(f"cannot be loaded: {row.problem}")
         changes.append(
-            RevisionChange(
-                row["revision"], row["actor_name"], row["created_at"], row["reason"], lines
-            )
+            RevisionChange(row.revision, row.actor_name, row.created_at, row.reason, lines)
         )
     return changes
 
@@ -748,71 +745,71 @@ async def add_alias(
     return updated
 
 
-# --- Suggestions from members -------------------------------------------------------------------
+# --- Proposals from members -------------------------------------------------------------------
 
 
 def _refuse_over_pending_limit(pending: int) -> None:
-    if pending >= PENDING_SUGGESTIONS_PER_MEMBER:
+    if pending >= PENDING_PROPOSALS_PER_MEMBER:
         raise Refused(
             [
                 (
                     "suggestion",
                     f"you already have {pending} suggestions waiting for review (at most"
-                    f" {PENDING_SUGGESTIONS_PER_MEMBER} a member); please wait until a moderator"
+                    f" {PENDING_PROPOSALS_PER_MEMBER} a member); please wait until a moderator"
                     " has decided them",
                 )
             ]
         )
 
 
-async def check_may_suggest(store: Store, suggester: Actor) -> None:
+async def check_may_propose(store: Store, member: Actor) -> None:
     """Refuse early, before a member types a suggestion that could not be queued."""
-    if suggester.id is not None:
-        _refuse_over_pending_limit(await store.pending_suggestions_by(suggester.id))
+    if member.id is not None:
+        _refuse_over_pending_limit(await store.pending_proposals_by(member.id))
 
 
-async def suggest(store: Store, entry: Entry, base_revision: int | None, suggester: Actor) -> int:
+async def propose(store: Store, entry: Entry, base_revision: int | None, member: Actor) -> int:
     """Queue a member's new entry or edit for review; it is checked now, applied only on approval.
 
-    A member may have at most PENDING_SUGGESTIONS_PER_MEMBER waiting, counted in the same
+    A member may have at most PENDING_PROPOSALS_PER_MEMBER waiting, counted in the same
     transaction that queues, so a flood of submissions cannot slip past the limit.
     """
     fact_base = await store.load_fact_base()
     check_entry(entry, fact_base)
     async with store.transaction() as db:
-        if suggester.id is not None:
-            _refuse_over_pending_limit(await store.count_pending_suggestions(db, suggester.id))
-        suggestion_id = await store.add_suggestion(db, entry, base_revision, suggester)
+        if member.id is not None:
+            _refuse_over_pending_limit(await store.count_pending_proposals(db, member.id))
+        proposal_id = await store.add_proposal(db, entry, base_revision, member)
         await store.audit(
             db,
-            suggester,
+            member,
             "suggestion.add",
             entry_id=entry.id,
-            reason=f"suggestion #{suggestion_id}",
+            reason=f"suggestion #{proposal_id}",
         )
-    return suggestion_id
+    return proposal_id
 
 
-async def find_suggestion(store: Store, suggestion_id: int) -> dict[str, Any]:
-    """A suggestion in any state, or Refused naming the unknown number."""
-    suggestion = await store.suggestion(suggestion_id)
-    if suggestion is None:
-        raise Refused([("suggestion", f"no suggestion #{suggestion_id}")])
-    return suggestion
+async def find_proposal(store: Store, proposal_id: int) -> Proposal:
+    """A proposal in any state, or Refused naming the unknown number."""
+    proposal = await store.proposal(proposal_id)
+    if proposal is None:
+        raise Refused([("suggestion", f"no suggestion #{proposal_id}")])
+    return proposal
 
 
-async def _pending(store: Store, suggestion_id: int) -> dict[str, Any]:
-    suggestion = await find_suggestion(store, suggestion_id)
-    if suggestion["state"] != "pending":
+async def _pending(store: Store, proposal_id: int) -> Proposal:
+    proposal = await find_proposal(store, proposal_id)
+    if proposal.state != "pending":
         raise Refused(
             [
                 (
                     "suggestion",
-                    f"#{suggestion_id} was already {suggestion['state']} by {suggestion['decided_by']}",
+                    f"#{proposal_id} was already {proposal.state} by {proposal.decided_by}",
                 )
             ]
         )
-    return suggestion
+    return proposal
 
 
 @dataclass(frozen=True)
@@ -822,7 +819,7 @@ class Review:
     changed other fields, the suggestion is rebased onto the current revision; ``conflicts``
     names the fields both changed, and then there is nothing to approve."""
 
-    suggestion: dict[str, Any]
+    proposal: Proposal
     changes: list[str]
     entry: Entry | None  # what approval writes as revision ``onto_revision + 1``
     onto_revision: int | None  # None: a new entry
@@ -830,7 +827,7 @@ class Review:
 
     @property
     def rebased(self) -> bool:
-        return self.onto_revision != self.suggestion["base_revision"]
+        return self.onto_revision != self.proposal.base_revision
 
 
 def _new_entry_changes(draft: Entry) -> list[str]:
@@ -842,32 +839,31 @@ def _new_entry_changes(draft: Entry) -> list[str]:
     ]
 
 
-async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
-    """Weigh a suggestion against the entry as it stands now (see Review)."""
-    draft: Entry = suggestion["draft"]
-    base = suggestion["base_revision"]
+async def review_proposal(store: Store, proposal: Proposal) -> Review:
+    """Weigh a proposal against the entry as it stands now (see Review)."""
+    draft, base = proposal.draft, proposal.base_revision
     if base is None:
-        return Review(suggestion, _new_entry_changes(draft), draft, None, [])
+        return Review(proposal, _new_entry_changes(draft), draft, None, [])
     rows = await store.revisions(draft.id)
     if not rows:
         raise _no_entry(draft.id)
-    base_fields = next((r["fields"] for r in rows if r["revision"] == base), None)
+    base_fields = next((r.fields for r in rows if r.revision == base), None)
     if base_fields is None:
         raise Refused([("suggestion", f"'{draft.id}' has no revision {base} to start from")])
     mine = draft.model_dump(mode="json")
     changes = describe_changes(base_fields, mine)
     current = rows[-1]
-    if current["revision"] == base:
-        return Review(suggestion, changes, draft, base, [])
+    if current.revision == base:
+        return Review(proposal, changes, draft, base, [])
     changed = [n for n in Entry.model_fields if n != "revision" and mine[n] != base_fields.get(n)]
     conflicts = []
     for name in changed:
-        if current["fields"].get(name) in (base_fields.get(name), mine[name]):
+        if current.fields.get(name) in (base_fields.get(name), mine[name]):
             continue  # untouched since, or changed the same way
         later = [
-            f"revision {row['revision']} ({row['actor_name']}, {row['created_at']})"
+            f"revision {row.revision} ({row.actor_name}, {row.created_at})"
             for previous, row in itertools.pairwise(rows)
-            if row["revision"] > base and row["fields"].get(name) != previous["fields"].get(name)
+            if row.revision > base and row.fields.get(name) != previous.fields.get(name)
         ]
         conflicts.append(
             (name, f"changed by the suggestion (from revision {base}) and by {', '.join(later)}")
@@ -877,50 +873,48 @@ async def review_suggestion(store: Store, suggestion: dict[str, Any]) -> Review:
         try:
             merged = Entry.model_validate(
                 {
-                    **current["fields"],
+                    **current.fields,
                     **{n: mine[n] for n in changed},
-                    "revision": current["revision"],
+                    "revision": current.revision,
                 }
             )
         except ValidationError as exc:
             conflicts = [
-                (format_loc(e["loc"]), f"does not fit revision {current['revision']}: {e['msg']}")
+                (format_loc(e["loc"]), f"does not fit revision {current.revision}: {e['msg']}")
                 for e in exc.errors()
             ]
-    return Review(suggestion, changes, merged, current["revision"], conflicts)
+    return Review(proposal, changes, merged, current.revision, conflicts)
 
 
-class SuggestionConflict(Refused, Conflict):
-    """A suggestion and later revisions changed the same fields: a moderator must merge by hand."""
+class ProposalConflict(Refused, Conflict):
+    """A proposal and later revisions changed the same fields: a moderator must merge by hand."""
 
     def __init__(self, review: Review) -> None:
         self.review = review
         hint = (
             "suggestion",
-            f"reject #{review.suggestion['id']} and ask for a new suggestion, or edit the entry"
+            f"reject #{review.proposal.id} and ask for a new suggestion, or edit the entry"
             " yourself",
         )
         super().__init__([*review.conflicts, hint])
 
 
-async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
+async def approve(store: Store, proposal_id: int, moderator: Actor) -> Entry:
     """Put a suggestion live as a new revision credited to both the member and the moderator;
     one made stale by later edits of other fields is rebased onto the current revision."""
-    weighed = await review_suggestion(store, await _pending(store, suggestion_id))
+    weighed = await review_proposal(store, await _pending(store, proposal_id))
     if weighed.entry is None or weighed.conflicts:
-        raise SuggestionConflict(weighed)
-    suggestion, draft, base = weighed.suggestion, weighed.entry, weighed.onto_revision
+        raise ProposalConflict(weighed)
+    proposal, draft, base = weighed.proposal, weighed.entry, weighed.onto_revision
     check_entry(draft, await store.load_fact_base())
-    credit = Actor(
-        name=f"{suggestion['suggester_name']} (approved by {moderator.name})", id=moderator.id
-    )
+    credit = Actor(name=f"{proposal.proposer_name} (approved by {moderator.name})", id=moderator.id)
     stored = draft.model_copy(update={"revision": 1 if base is None else base + 1})
-    reason = f"suggestion #{suggestion_id} by {suggestion['suggester_name']}, approved by {moderator.name}"
+    reason = f"suggestion #{proposal_id} by {proposal.proposer_name}, approved by {moderator.name}"
     if weighed.rebased:
-        reason += f" (rebased from revision {suggestion['base_revision']} onto {base})"
+        reason += f" (rebased from revision {proposal.base_revision} onto {base})"
     try:
         async with store.transaction() as db:
-            await store.decide_suggestion(db, suggestion_id, "approved", moderator, None)
+            await store.decide_proposal(db, proposal_id, "approved", moderator, None)
             if base is None and await store.entry_revision(db, draft.id) is not None:
                 raise Refused(
                     [
@@ -944,17 +938,17 @@ async def approve(store: Store, suggestion_id: int, moderator: Actor) -> Entry:
     return stored
 
 
-async def reject(store: Store, suggestion_id: int, moderator: Actor, reason: str) -> dict[str, Any]:
-    """Decline a suggestion with a reason; returns it so the suggester can be told."""
+async def reject(store: Store, proposal_id: int, moderator: Actor, reason: str) -> Proposal:
+    """Decline a proposal with a reason; returns it so the member can be told."""
     if not reason.strip():
         raise Refused([("reason", "tell the member why")])
-    suggestion = await _pending(store, suggestion_id)
+    proposal = await _pending(store, proposal_id)
     async with store.transaction() as db:
-        await store.decide_suggestion(db, suggestion_id, "rejected", moderator, reason)
+        await store.decide_proposal(db, proposal_id, "rejected", moderator, reason)
         await store.audit(
-            db, moderator, "suggestion.reject", entry_id=suggestion["entry_id"], reason=reason
+            db, moderator, "suggestion.reject", entry_id=proposal.entry_id, reason=reason
         )
-    return {**suggestion, "state": "rejected", "reason": reason, "decided_by": moderator.name}
+    return replace(proposal, state="rejected", reason=reason, decided_by=moderator.name)
 
 
 # --- The moderators' view of how the bot is doing ----------------------------------------------
@@ -972,10 +966,10 @@ class Stats:
 async def stats(store: Store, top: int = 10) -> Stats:
     rows = await store.ask_counts()
     by_status = {
-        status: sum(r["count"] for r in rows if r["status"] == status)
+        status: sum(r.count for r in rows if r.status == status)
         for status in ("answered", "no_match", "declined")
     }
-    top_entries = [(r["entry_id"], r["count"]) for r in rows if r["status"] == "answered"][:top]
+    top_entries = [(r.entry_id, r.count) for r in rows if r.status == "answered"][:top]
     return Stats(
         sum(by_status.values()),
         by_status["answered"],
@@ -994,11 +988,7 @@ async def prune_answered(store: Store, engine: AnswerEngine) -> int:
     queued = await store.unanswered(limit=store.queue_limits.size)
 
     def now_answered() -> list[str]:
-        return [
-            row["normalised"]
-            for row in queued
-            if engine.answer(row["example"]).status == "answered"
-        ]
+        return [row.normalised for row in queued if engine.answer(row.example).status == "answered"]
 
     answered = await asyncio.to_thread(now_answered)
     if answered:

@@ -4,6 +4,8 @@ the bot's error handler), so no call site converts errors by hand."""
 
 from __future__ import annotations
 
+from askbot.models import UnloadableRecord
+
 
 class AskbotError(Exception):
     """A failure worded for whoever asked: shown to them as it is."""
@@ -24,3 +26,14 @@ class Conflict(AskbotError):
 
 class StoreUnavailable(AskbotError):
     """The database cannot be opened or used as it stands (permissions, damage, a newer schema)."""
+
+
+class EntryUnloadable(AskbotError):
+    """The entry is stored but fails the Entry model; ``record`` holds what is stored."""
+
+    def __init__(self, record: UnloadableRecord) -> None:
+        self.record = record
+        super().__init__(
+            f"{record}. `askbot fact show {record.id}` prints it; fix it and save it with"
+            f" `askbot fact edit FILE`, or go back with `askbot fact revert {record.id} N`"
+        )

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Callable
 
 from askbot.answering import Answer, AnswerEngine, asked_question, load_engine
 from askbot.curation import prune_answered
@@ -47,6 +48,7 @@ class AnswerService:
         self._stopping = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
         self._recording: asyncio.Task[None] | None = None
+        self.on_reload: Callable[[], None] | None = None  # told of other processes' changes
 
     @classmethod
     async def start(cls, store: Store) -> AnswerService:
@@ -168,6 +170,8 @@ class AnswerService:
             return False
         log.info("the fact base changed in another process: reloading it")
         await self.refresh()
+        if self.on_reload is not None:
+            self.on_reload()
         return True
 
     async def _watch_other_processes(self) -> None:

@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from askbot.embedding import StoredVectors
-from askbot.errors import AskbotError, Conflict, StoreUnavailable
+from askbot.errors import Conflict, EntryUnloadable, StoreUnavailable
 from askbot.models import AliasGroup, Citation, Entry, FactBase, Source, UnloadableRecord
 from askbot.paragraphs import split_paragraphs
 
@@ -222,17 +222,6 @@ class StaleRevision(Conflict):
     """An entry changed since the caller read it; nothing was written."""
 
 
-class EntryUnloadable(AskbotError):
-    """The entry is stored but fails the Entry model; ``record`` holds what is stored."""
-
-    def __init__(self, record: UnloadableRecord) -> None:
-        self.record = record
-        super().__init__(
-            f"{record}. `askbot fact show {record.id}` prints it; fix it and save it with"
-            f" `askbot fact edit FILE`, or go back with `askbot fact revert {record.id} N`"
-        )
-
-
 def _problem(error: ValidationError) -> str:
     """A model's refusal in one line: ``positions: Value error, ...; summary: ...``."""
     return "; ".join(
@@ -273,6 +262,117 @@ class Actor:
 
     name: str
     id: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A member's proposed new entry or edit, awaiting review or decided. (A did-you-mean is a
+    "suggestion"; a member's edit is a proposal.)"""
+
+    id: int
+    entry_id: str
+    base_revision: int | None  # None: a new entry
+    draft: Entry
+    proposer_id: str | None
+    proposer_name: str
+    created_at: str
+    state: str  # pending, approved or rejected
+    decided_by: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> Proposal:
+        return cls(
+            id=row["id"],
+            entry_id=row["entry_id"],
+            base_revision=row["base_revision"],
+            draft=Entry.model_validate_json(row["draft"]),
+            proposer_id=row["suggester_id"],
+            proposer_name=row["suggester_name"],
+            created_at=row["created_at"],
+            state=row["state"],
+            decided_by=row["decided_by"],
+            decided_at=row["decided_at"],
+            reason=row["reason"],
+        )
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One stored revision of an entry: ``fields`` as stored, ``snapshot`` the Entry (None when
+    it fails the model, and then ``problem`` says why)."""
+
+    entry_id: str
+    revision: int
+    fields: dict[str, Any]
+    snapshot: Entry | None
+    problem: str | None
+    actor_id: str | None
+    actor_name: str
+    created_at: str
+    reason: str | None
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> Revision:
+        try:
+            snapshot, problem = Entry.model_validate_json(row["snapshot"]), None
+        except ValidationError as exc:
+            snapshot, problem = None, _problem(exc)
+        return cls(
+            entry_id=row["entry_id"],
+            revision=row["revision"],
+            fields=_json_fields(row["snapshot"]),
+            snapshot=snapshot,
+            problem=problem,
+            actor_id=row["actor_id"],
+            actor_name=row["actor_name"],
+            created_at=row["created_at"],
+            reason=row["reason"],
+        )
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """Who wrote a revision, when and why."""
+
+    actor_name: str
+    created_at: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class QueuedQuestion:
+    """A question nothing answered, as the moderators' queue holds it."""
+
+    normalised: str
+    example: str
+    count: int
+    first_asked: str
+    last_asked: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One line of the audit log."""
+
+    id: int
+    at: str
+    actor_id: str | None
+    actor_name: str
+    action: str
+    entry_id: str | None
+    revision: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AskCount:
+    """How often questions had one outcome (and, when answered, one entry)."""
+
+    status: str
+    entry_id: str
+    count: int
 
 
 def utc_now() -> str:
@@ -532,7 +632,7 @@ class Store:
                 )
         return sources, broken
 
-    async def revision_info(self, entry_id: str, revision: int) -> dict[str, Any] | None:
+    async def revision_info(self, entry_id: str, revision: int) -> RevisionInfo | None:
         async with (
             self._reading() as db,
             db.execute(
@@ -541,7 +641,7 @@ class Store:
             ) as cursor,
         ):
             row = await cursor.fetchone()
-        return dict(row) if row else None
+        return RevisionInfo(**dict(row)) if row else None
 
     async def integrity_check(self) -> list[str]:
         """SQLite's own check of the file: ``["ok"]`` when sound, else each problem it found."""
@@ -555,12 +655,12 @@ class Store:
         async with self._reading() as db, aiosqlite.connect(target) as copy:
             await db.backup(copy)
 
-    async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+    async def audit_log(self, limit: int = 100) -> list[AuditLine]:
         async with (
             self._reading() as db,
             db.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)) as cursor,
         ):
-            return [dict(row) for row in await cursor.fetchall()]
+            return [AuditLine(**dict(row)) for row in await cursor.fetchall()]
 
     @staticmethod
     async def _entries(
@@ -877,10 +977,10 @@ class Store:
             (self.queue_limits.size,),
         )
 
-    async def ask_counts(self) -> list[dict[str, Any]]:
+    async def ask_counts(self) -> list[AskCount]:
         async with self._reading() as db:
             rows = await db.execute_fetchall("SELECT * FROM ask_counts ORDER BY count DESC")
-        return [dict(row) for row in rows]
+        return [AskCount(**dict(row)) for row in rows]
 
     @staticmethod
     async def remove_unanswered(db: aiosqlite.Connection, normalised: Sequence[str]) -> None:
@@ -888,14 +988,13 @@ class Store:
             "DELETE FROM unanswered WHERE normalised = ?", [(n,) for n in normalised]
         )
 
-    async def revisions(self, entry_id: str) -> list[dict[str, Any]]:
-        """Every revision of an entry, oldest first: ``fields`` as stored, ``snapshot`` the Entry
-        (None when it fails the model, and then ``problem`` says why)."""
+    async def revisions(self, entry_id: str) -> list[Revision]:
+        """Every revision of an entry, oldest first."""
         async with self._reading() as db:
             rows = await db.execute_fetchall(
                 "SELECT * FROM revisions WHERE entry_id = ? ORDER BY revision", (entry_id,)
             )
-        return [_revision(dict(row)) for row in rows]
+        return [Revision.from_row(row) for row in rows]
 
     @staticmethod
     async def put_alias(db: aiosqlite.Connection, group: AliasGroup) -> None:
@@ -913,8 +1012,8 @@ class Store:
         )
 
     @staticmethod
-    async def add_suggestion(
-        db: aiosqlite.Connection, entry: Entry, base_revision: int | None, suggester: Actor
+    async def add_proposal(
+        db: aiosqlite.Connection, entry: Entry, base_revision: int | None, proposer: Actor
     ) -> int:
         cursor = await db.execute(
             "INSERT INTO suggestions (entry_id, base_revision, draft, suggester_id, suggester_name, created_at)"
@@ -923,88 +1022,72 @@ class Store:
                 entry.id,
                 base_revision,
                 entry.model_dump_json(),
-                suggester.id,
-                suggester.name,
+                proposer.id,
+                proposer.name,
                 utc_now(),
             ),
         )
-        assert cursor.lastrowid is not None
+        if cursor.lastrowid is None:  # SQLite always gives an INSERT's rowid
+            raise RuntimeError("no id for the new proposal")
         return cursor.lastrowid
 
     @staticmethod
-    async def count_pending_suggestions(db: aiosqlite.Connection, suggester_id: str) -> int:
-        """How many of one member's suggestions await review."""
+    async def count_pending_proposals(db: aiosqlite.Connection, proposer_id: str) -> int:
+        """How many of one member's proposals await review."""
         rows = await db.execute_fetchall(
             "SELECT count(*) FROM suggestions WHERE suggester_id = ? AND state = 'pending'",
-            (suggester_id,),
+            (proposer_id,),
         )
         return int(next(iter(rows))[0])
 
-    async def pending_suggestions_by(self, suggester_id: str) -> int:
+    async def pending_proposals_by(self, proposer_id: str) -> int:
         async with self._reading() as db:
-            return await self.count_pending_suggestions(db, suggester_id)
+            return await self.count_pending_proposals(db, proposer_id)
 
-    async def suggestions(self, state: str = "pending", limit: int = 25) -> list[dict[str, Any]]:
+    async def proposals(self, state: str = "pending", limit: int = 25) -> list[Proposal]:
         async with self._reading() as db:
             rows = await db.execute_fetchall(
                 "SELECT * FROM suggestions WHERE state = ? ORDER BY id LIMIT ?", (state, limit)
             )
-        return [{**dict(row), "draft": Entry.model_validate_json(row["draft"])} for row in rows]
+        return [Proposal.from_row(row) for row in rows]
 
-    async def suggestion(self, suggestion_id: int) -> dict[str, Any] | None:
+    async def proposal(self, proposal_id: int) -> Proposal | None:
         async with self._reading() as db:
-            rows = await db.execute_fetchall(
-                "SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)
+            rows = list(
+                await db.execute_fetchall("SELECT * FROM suggestions WHERE id = ?", (proposal_id,))
             )
-        return (
-            {**dict(rows[0]), "draft": Entry.model_validate_json(rows[0]["draft"])}
-            if rows
-            else None
-        )
+        return Proposal.from_row(rows[0]) if rows else None
 
     @staticmethod
-    async def decide_suggestion(
+    async def decide_proposal(
         db: aiosqlite.Connection,
-        suggestion_id: int,
+        proposal_id: int,
         state: str,
         moderator: Actor,
         reason: str | None,
     ) -> None:
-        """Mark a pending suggestion decided; refuse if someone decided it first."""
+        """Mark a pending proposal decided; refuse if someone decided it first."""
         cursor = await db.execute(
             "UPDATE suggestions SET state = ?, decided_by = ?, decided_at = ?, reason = ?"
             " WHERE id = ? AND state = 'pending'",
-            (state, moderator.name, utc_now(), reason, suggestion_id),
+            (state, moderator.name, utc_now(), reason, proposal_id),
         )
         if cursor.rowcount != 1:
-            raise Conflict(f"suggestion #{suggestion_id} is not pending any more")
+            raise Conflict(f"suggestion #{proposal_id} is not pending any more")
 
-    async def unanswered(self, limit: int = 25) -> list[dict[str, Any]]:
+    async def unanswered(self, limit: int = 25) -> list[QueuedQuestion]:
         async with (
             self._reading() as db,
             db.execute(
                 "SELECT * FROM unanswered ORDER BY count DESC, last_asked DESC LIMIT ?", (limit,)
             ) as cursor,
         ):
-            return [dict(row) for row in await cursor.fetchall()]
+            return [QueuedQuestion(**dict(row)) for row in await cursor.fetchall()]
 
 
 def _warn(records: Sequence[UnloadableRecord]) -> None:
     for record in records:
         log.warning("%s; left out of answers (`askbot db check` lists all)", record)
-
-
-def _revision(row: dict[str, Any]) -> dict[str, Any]:
-    try:
-        snapshot, problem = Entry.model_validate_json(row["snapshot"]), None
-    except ValidationError as exc:
-        snapshot, problem = None, _problem(exc)
-    return {
-        **row,
-        "fields": _json_fields(row["snapshot"]),
-        "snapshot": snapshot,
-        "problem": problem,
-    }
 
 
 def _entry_columns(entry: Entry) -> tuple[Any, ...]:

@@ -76,9 +76,9 @@ async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_
     assert chosen.ephemeral and chosen.embeds[0]["footer"]["text"].endswith(
         f"/cite entry:{options[0]['value']} for full citations"
     )
-    await bot.answers.recorded()  # questions are recorded after the reply
-    queue = await bot.store.unanswered()
-    assert queue[0]["normalised"] == "when was yezhov arrested"
+    await bot.desk.answers.recorded()  # questions are recorded after the reply
+    queue = await bot.desk.store.unanswered()
+    assert queue[0].normalised == "when was yezhov arrested"
 
 
 async def test_declined_question_quotes_the_rule_privately(bot_and_fake) -> None:
@@ -97,8 +97,8 @@ async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
     assert any("para. 11" in f["name"] for f in sources.embeds[0]["fields"])
     wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral and "moderators" in wrong.content
-    queue = await bot.store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [
+    queue = await bot.desk.store.unanswered()
+    assert [(row.normalised, row.count) for row in queue] == [
         ("why did stalin have yagoda arrested", 1)
     ]
 
@@ -149,12 +149,14 @@ async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     # the question read back from the escaped embed is the member's own text
     wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral
-    assert (await bot.store.unanswered())[0]["normalised"] == "why did stalin have yagoda arrested"
+    assert (await bot.desk.store.unanswered())[
+        0
+    ].normalised == "why did stalin have yagoda arrested"
 
 
 async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    base = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     assert base is not None
     position = base.positions[0]
     huge = Entry(
@@ -173,9 +175,11 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
         ],
         citations=base.citations * 12,
     )
-    async with bot.store.transaction() as db:
-        await bot.store.put_entry(db, huge, Actor(name="test"), "limits", expected_revision=None)
-    await bot.after_change()
+    async with bot.desk.store.transaction() as db:
+        await bot.desk.store.put_entry(
+            db, huge, Actor(name="test"), "limits", expected_revision=None
+        )
+    await bot.desk.answers.refresh()
     record = await fake.slash("ask", {"question": "zzyzx question"})
     embed = discord.Embed.from_dict(record.embeds[0])
     assert len(embed) <= embeds.TOTAL_LIMIT and len(embed.fields) <= embeds.FIELD_COUNT_LIMIT
@@ -185,7 +189,7 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
 
 async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) -> Entry:
     """A debated entry with ``positions`` positions of ``stance_words`` words each."""
-    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    base = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     assert base is not None
     entry = Entry(
         id="a-crowded-debate",
@@ -203,9 +207,11 @@ async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) ->
         ],
         citations=base.citations,
     )
-    async with bot.store.transaction() as db:
-        await bot.store.put_entry(db, entry, Actor(name="test"), "limits", expected_revision=None)
-    await bot.answers.refresh()
+    async with bot.desk.store.transaction() as db:
+        await bot.desk.store.put_entry(
+            db, entry, Actor(name="test"), "limits", expected_revision=None
+        )
+    await bot.desk.answers.refresh()
     return entry
 
 
@@ -245,7 +251,7 @@ async def test_bot_survives_an_exception_inside_a_command(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("engine exploded")
 
-    monkeypatch.setattr(bot.engine, "answer", broken)
+    monkeypatch.setattr(bot.desk.engine, "answer", broken)
     record = await fake.slash("ask", {"question": QUESTION})
     assert record.ephemeral and "something went wrong on our side" in record.content
     assert any(
@@ -352,9 +358,9 @@ async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) 
     assert "already" in clicks[-1].content
     again = await fake.slash("ask", {"question": QUESTION.lower()})
     await fake.click(again, "askbot:wrong:yagoda-arrest-why")
-    queue = await bot.store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [
+    queue = await bot.desk.store.unanswered()
+    assert [(row.normalised, row.count) for row in queue] == [
         ("why did stalin have yagoda arrested", 1)
     ]
     await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
-    assert (await bot.store.unanswered())[0]["count"] == 2
+    assert (await bot.desk.store.unanswered())[0].count == 2

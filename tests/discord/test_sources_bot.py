@@ -129,7 +129,7 @@ async def test_source_info_shows_metadata_at_the_limits(bot_and_fake) -> None:
             issued=CslDate(**{"date-parts": [[1938, 2, 28]]}),
         ),
     )
-    await add_source(bot.store, source, b"One paragraph.\n", Actor(name="tester"))
+    await add_source(bot.desk.store, source, b"One paragraph.\n", Actor(name="tester"))
 
     record = await fake.slash("source info", {"source": "letter-1938"})
 

@@ -1,13 +1,13 @@
 """Moderator curation from Discord: /fact ..., /review, /unanswered, /stats.
 
-Every change goes through askbot.curation (one transaction, a revision, an audit line); the bot
-then rebuilds its matcher so /ask sees the change at once. Nothing typed into a modal is lost: a
+Every change goes through the fact desk (askbot.desk: one transaction, a revision, an audit
+line, then the engine refreshed so /ask sees the change at once). Nothing typed into a modal is lost: a
 refused change comes back with the reason and an "Edit again" button prefilled with what was typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -17,14 +17,21 @@ from pydantic import ValidationError
 
 from askbot import curation
 from askbot.curation import EditConflict
+from askbot.desk import Proposal, QueuedQuestion
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
-from askbot.discord.buttons import KeyedButton
-from askbot.discord.checks import actor, is_moderator, moderators_only, require_moderator
-from askbot.discord.errors import UserFacingError, guarded, handle
-from askbot.errors import Refused
+from askbot.discord.buttons import ModeratorButton
+from askbot.discord.checks import (
+    ModeratorModal,
+    ModeratorView,
+    actor,
+    is_moderator,
+    moderator_check,
+    moderators_only,
+)
+from askbot.discord.errors import UserFacingError, guarded, problems_text
+from askbot.errors import EntryUnloadable, Refused
 from askbot.models import Entry, EntryStatus, Position
-from askbot.store import EntryUnloadable
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
@@ -41,6 +48,7 @@ FORM_LIMITS = {
 }
 STATUS_FORM_POSITIONS = 2
 HISTORY_SHOWN = 10
+NOT_CHANGED = {"refused": "Not changed"}  # heads a refused change's problems (errors.handle)
 
 
 def citation_lines(entry: Entry | None) -> str:
@@ -149,11 +157,7 @@ def position_text(entry: Entry, index: int) -> str:
     return f"stance: {position.stance}\nheld by: {position.held_by}\n{cites}"
 
 
-def problems_text(error: Refused) -> str:
-    return "\n".join(f"• **{where}**: {embeds.escape(why)}" for where, why in error.problems)
-
-
-class FactModal(discord.ui.Modal):
+class FactModal(ModeratorModal):
     """Add, edit or suggest an entry; prefilled with the entry or with what was typed before."""
 
     def __init__(
@@ -171,6 +175,7 @@ class FactModal(discord.ui.Modal):
         }
         super().__init__(title=embeds.clip(titles[mode], MODAL_TITLE_LIMIT), timeout=30 * 60)
         self.mode, self.entry, self.base_revision = mode, entry, base_revision
+        self.moderators_only = mode != "suggest"
         if entry is not None and not typed and (loss := entry_form_loss(entry)):
             raise form_refusal(entry, loss, mode)
         # What was typed is a draft (the unanswered queue or the refused form keeps the original):
@@ -215,34 +220,26 @@ class FactModal(discord.ui.Modal):
             for name in ("question", "also_asked", "summary", "status", "citations")
         }
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        if self.mode != "suggest":
-            require_moderator(interaction)
+    async def on_submit(self, interaction: discord.Interaction[AskBot]) -> None:
+        desk = interaction.client.desk
         try:
             fields = entry_form_fields(self.typed(), self.entry)
             if fields["id"] is None:
-                fields["id"] = curation.new_entry_id(
-                    fields["question"], await bot.store.load_fact_base()
-                )
+                fields["id"] = await desk.new_entry_id(fields["question"])
             draft = curation.draft_entry(fields)
             if self.mode == "add":
-                saved = await curation.add_entry(bot.store, draft, actor(interaction))
+                saved = await desk.add_entry(draft, actor(interaction))
                 text = f"Added `{saved.id}` (revision {saved.revision}). `/ask` finds it now."
             elif self.mode == "edit":
                 assert self.base_revision is not None
-                saved = await curation.edit_entry(
-                    bot.store, draft, self.base_revision, actor(interaction)
-                )
+                saved = await desk.edit_entry(draft, self.base_revision, actor(interaction))
                 text = (
                     f"No change: `{saved.id}` stays at revision {saved.revision}."
                     if saved.revision == self.base_revision
                     else f"Saved `{saved.id}` as revision {saved.revision}."
                 )
             else:
-                number = await curation.suggest(
-                    bot.store, draft, self.base_revision, actor(interaction)
-                )
+                number = await desk.propose(draft, self.base_revision, actor(interaction))
                 text = f"Thank you: suggestion #{number} is waiting for a moderator's review."
         except EditConflict as conflict:
             retry = RetryView(self.mode, self.entry, conflict.current_revision, self.typed())
@@ -260,12 +257,7 @@ class FactModal(discord.ui.Modal):
                 ephemeral=True,
             )
             return
-        if self.mode != "suggest":
-            await bot.after_change()
         await interaction.response.send_message(text, ephemeral=True)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await handle(interaction, error)
 
 
 class RetryView(discord.ui.View):
@@ -277,19 +269,21 @@ class RetryView(discord.ui.View):
         super().__init__(timeout=30 * 60)
         self.mode, self.entry, self.base_revision, self.typed = mode, entry, base_revision, typed
 
+    async def interaction_check(self, interaction: discord.Interaction[AskBot], /) -> bool:
+        return self.mode == "suggest" or await moderator_check(interaction)
+
     @discord.ui.button(label="Edit again", style=discord.ButtonStyle.primary)
     @guarded
-    async def again(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-        if self.mode != "suggest":
-            require_moderator(interaction)
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        entry = await bot.store.entry(self.entry.id) if self.entry else None
+    async def again(
+        self, interaction: discord.Interaction[AskBot], button: discord.ui.Button[RetryView]
+    ) -> None:
+        entry = await interaction.client.desk.entry(self.entry.id) if self.entry else None
         await interaction.response.send_modal(
             FactModal(self.mode, entry=entry, base_revision=self.base_revision, typed=self.typed)
         )
 
 
-class StatusModal(discord.ui.Modal):
+class StatusModal(ModeratorModal):
     """Two positions for a debated or unresolved entry, each with who holds it and a citation."""
 
     def __init__(self, entry: Entry, status: EntryStatus) -> None:
@@ -318,34 +312,22 @@ class StatusModal(discord.ui.Modal):
         self.add_item(self.first)
         self.add_item(self.second)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        require_moderator(interaction)
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        try:
-            positions = [
-                curation.parse_position(self.first.value, "position 1"),
-                curation.parse_position(self.second.value, "position 2"),
-            ]
-            saved = await curation.set_status(
-                bot.store,
-                self.entry.id,
-                self.new_status,
-                positions,
-                actor(interaction),
-                self.entry.revision,
-            )
-        except Refused as refused:
-            raise UserFacingError(f"Not saved:\n{problems_text(refused)}") from refused
-        await bot.after_change()
+    refused = "Not saved"
+
+    async def on_submit(self, interaction: discord.Interaction[AskBot]) -> None:
+        saved = await interaction.client.desk.set_status(
+            self.entry.id,
+            self.new_status,
+            [("position 1", self.first.value), ("position 2", self.second.value)],
+            actor(interaction),
+            self.entry.revision,
+        )
         await interaction.response.send_message(
             f"`{saved.id}` is now {saved.status.value} (revision {saved.revision}).", ephemeral=True
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await handle(interaction, error)
 
-
-class RejectModal(discord.ui.Modal, title="Reject suggestion"):
+class RejectModal(ModeratorModal, title="Reject suggestion"):
     reason = discord.ui.TextInput(
         label="Why (the member is told)", style=discord.TextStyle.paragraph, max_length=1000
     )
@@ -354,16 +336,10 @@ class RejectModal(discord.ui.Modal, title="Reject suggestion"):
         super().__init__(timeout=30 * 60)
         self.suggestion_id = suggestion_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        require_moderator(interaction)
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        try:
-            rejected = await curation.reject(
-                bot.store, self.suggestion_id, actor(interaction), self.reason.value
-            )
-        except Refused as refused:
-            raise UserFacingError(problems_text(refused)) from refused
-        told = await tell_suggester(
+    async def on_submit(self, interaction: discord.Interaction[AskBot]) -> None:
+        bot = interaction.client
+        rejected = await bot.desk.reject(self.suggestion_id, actor(interaction), self.reason.value)
+        told = await tell_proposer(
             bot,
             rejected,
             f"Your suggestion #{self.suggestion_id} was not accepted: {self.reason.value}",
@@ -374,17 +350,14 @@ class RejectModal(discord.ui.Modal, title="Reject suggestion"):
             ephemeral=True,
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await handle(interaction, error)
 
-
-async def tell_suggester(bot: AskBot, suggestion: dict[str, Any], text: str) -> bool:
-    """A DM to the member who suggested; False when Discord will not deliver it."""
-    if not suggestion.get("suggester_id"):
+async def tell_proposer(bot: AskBot, proposal: Proposal, text: str) -> bool:
+    """A DM to the member who proposed; False when Discord will not deliver it."""
+    if not proposal.proposer_id:
         return False
     try:
-        user = bot.get_user(int(suggestion["suggester_id"])) or await bot.fetch_user(
-            int(suggestion["suggester_id"])
+        user = bot.get_user(int(proposal.proposer_id)) or await bot.fetch_user(
+            int(proposal.proposer_id)
         )
         await user.send(text)
     except (discord.HTTPException, ValueError):
@@ -392,23 +365,19 @@ async def tell_suggester(bot: AskBot, suggestion: dict[str, Any], text: str) -> 
     return True
 
 
-class ApproveButton(KeyedButton, template=r"askbot:review:approve:(?P<key>\d+)"):
+class ApproveButton(ModeratorButton):
     action, label, style = "review:approve", "Approve", discord.ButtonStyle.success
+    refused = "Not approved"
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
-        bot: AskBot = interaction.client  # type: ignore[assignment]
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
+        bot = interaction.client
         number = int(self.key)
-        suggestion = await bot.store.suggestion(number)
-        try:
-            saved = await curation.approve(bot.store, number, actor(interaction))
-        except Refused as refused:
-            raise UserFacingError(f"Not approved:\n{problems_text(refused)}") from refused
-        await bot.after_change()
-        if suggestion:
-            await tell_suggester(
+        proposal = await bot.desk.proposal(number)
+        saved = await bot.desk.approve(number, actor(interaction))
+        if proposal:
+            await tell_proposer(
                 bot,
-                suggestion,
+                proposal,
                 f"Your suggestion #{number} is live: `/cite entry:{saved.id}`. Thank you!",
             )
         await interaction.response.send_message(
@@ -416,20 +385,19 @@ class ApproveButton(KeyedButton, template=r"askbot:review:approve:(?P<key>\d+)")
         )
 
 
-class RejectButton(KeyedButton, template=r"askbot:review:reject:(?P<key>\d+)"):
+class RejectButton(ModeratorButton):
     action, label, style = "review:reject", "Reject…", discord.ButtonStyle.danger
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
         await interaction.response.send_modal(RejectModal(int(self.key)))
 
 
 def suggestion_embed(review: curation.Review) -> discord.Embed:
     """The member's changes (each quote old -> new) in the description, which holds 4096
     characters; then whether it still applies to the live entry."""
-    suggestion = review.suggestion
-    draft: Entry = suggestion["draft"]
-    kind = "edit of" if suggestion["base_revision"] else "new entry"
+    proposal = review.proposal
+    draft = proposal.draft
+    kind = "edit of" if proposal.base_revision else "new entry"
     lines = [embeds.escape(line) for line in review.changes]
     lines += [f"⚠️ **conflict**: {where}: {embeds.escape(why)}" for where, why in review.conflicts]
     if review.rebased and not review.conflicts:
@@ -437,18 +405,16 @@ def suggestion_embed(review: curation.Review) -> discord.Embed:
             f"Applies to revision {review.onto_revision}: later revisions changed other fields."
         )
     embed = discord.Embed(
-        title=embeds.clip(f"#{suggestion['id']}: {kind} {draft.id}", embeds.TITLE_LIMIT),
+        title=embeds.clip(f"#{proposal.id}: {kind} {draft.id}", embeds.TITLE_LIMIT),
         description=embeds.clip(
             "\n".join(lines),
             embeds.DESCRIPTION_LIMIT,
-            f"… (`askbot review show {suggestion['id']}` shows every change)",
+            f"… (`askbot review show {proposal.id}` shows every change)",
         ),
         colour=embeds.COLOUR_OPEN,
     )
-    embed.add_field(
-        name="Suggested by", value=embeds.escape(suggestion["suggester_name"]), inline=True
-    )
-    embed.add_field(name="On", value=suggestion["created_at"], inline=True)
+    embed.add_field(name="Suggested by", value=embeds.escape(proposal.proposer_name), inline=True)
+    embed.add_field(name="On", value=proposal.created_at, inline=True)
     embed.add_field(
         name="Summary",
         value=embeds.clip(embeds.escape(draft.summary), embeds.FIELD_VALUE_LIMIT),
@@ -457,39 +423,38 @@ def suggestion_embed(review: curation.Review) -> discord.Embed:
     return embeds.fit_total(embed, draft.id)
 
 
-class ReviewSelect(discord.ui.Select[Any]):
-    def __init__(self, suggestions: list[dict[str, Any]]) -> None:
+class ReviewSelect(discord.ui.Select[ModeratorView]):
+    def __init__(self, proposals: list[Proposal]) -> None:
         options = [
             discord.SelectOption(
-                label=embeds.clip(f"#{s['id']} {s['draft'].question}", 100), value=str(s["id"])
+                label=embeds.clip(f"#{p.id} {p.draft.question}", 100), value=str(p.id)
             )
-            for s in suggestions[:25]
+            for p in proposals[:25]
         ]
         super().__init__(placeholder="Open a suggestion", options=options)
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        suggestion = await bot.store.suggestion(int(self.values[0]))
-        if suggestion is None or suggestion["state"] != "pending":
+    async def callback(self, interaction: discord.Interaction[AskBot]) -> None:
+        desk = interaction.client.desk
+        proposal = await desk.proposal(int(self.values[0]))
+        if proposal is None or proposal.state != "pending":
             raise UserFacingError("That suggestion has already been decided.")
-        review = await curation.review_suggestion(bot.store, suggestion)
+        review = await desk.review(proposal)
         view = discord.ui.View(timeout=None)
-        view.add_item(ApproveButton(str(suggestion["id"])))
-        view.add_item(RejectButton(str(suggestion["id"])))
+        view.add_item(ApproveButton(str(proposal.id)))
+        view.add_item(RejectButton(str(proposal.id)))
         await interaction.response.send_message(
             embed=suggestion_embed(review), view=view, ephemeral=True
         )
 
 
-class UnansweredSelect(discord.ui.Select[Any]):
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+class UnansweredSelect(discord.ui.Select[ModeratorView]):
+    def __init__(self, rows: list[QueuedQuestion]) -> None:
         self.rows = rows
         options = [
             discord.SelectOption(
-                label=embeds.clip(row["example"], 100),
-                description=f"asked {row['count']}x",
+                label=embeds.clip(row.example, 100),
+                description=f"asked {row.count}x",
                 value=str(i),
             )
             for i, row in enumerate(rows[:25])
@@ -497,17 +462,19 @@ class UnansweredSelect(discord.ui.Select[Any]):
         super().__init__(placeholder="Turn a question into an entry", options=options)
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)
-        question = self.rows[int(self.values[0])]["example"]
+    async def callback(self, interaction: discord.Interaction[AskBot]) -> None:
+        question = self.rows[int(self.values[0])].example
         await interaction.response.send_modal(FactModal("add", typed={"question": question}))
 
 
 async def send_listing(
-    interaction: discord.Interaction, title: str, lines: str, picker: discord.ui.Select[Any]
+    interaction: discord.Interaction[AskBot],
+    title: str,
+    lines: str,
+    picker: discord.ui.Select[ModeratorView],
 ) -> None:
     """A private list for a moderator with a menu to open one item."""
-    view = discord.ui.View(timeout=15 * 60)
+    view = ModeratorView(timeout=15 * 60)
     view.add_item(picker)
     embed = discord.Embed(
         title=title,
@@ -548,7 +515,7 @@ class CurateCog(commands.Cog):
 
     async def _entry(self, entry_id: str, *, include_retired: bool = False) -> Entry:
         try:
-            entry = await self.bot.store.entry(entry_id)
+            entry = await self.bot.desk.entry(entry_id)
         except EntryUnloadable as unloadable:
             raise UserFacingError(embeds.escape(str(unloadable))) from unloadable
         if entry is None or (entry.retired and not include_retired):
@@ -558,17 +525,17 @@ class CurateCog(commands.Cog):
         return entry
 
     async def _entry_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AskBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return entry_choices(self.bot, current)
 
     async def _retired_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AskBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Retired entries are out of answers: only moderators see them listed."""
         if not is_moderator(interaction):
             return []
-        retired = [e for e in await self.bot.store.entries(include_retired=True) if e.retired]
+        retired = await self.bot.desk.retired_entries()
         wanted = current.casefold()
         return [
             app_commands.Choice(name=embeds.clip(e.question, 100), value=e.id)
@@ -578,14 +545,14 @@ class CurateCog(commands.Cog):
 
     @fact.command(name="add", description="Add an entry (opens a form)")
     @moderators_only()
-    async def add(self, interaction: discord.Interaction) -> None:
+    async def add(self, interaction: discord.Interaction[AskBot]) -> None:
         await interaction.response.send_modal(FactModal("add"))
 
     @fact.command(name="edit", description="Edit an entry (opens a form with its current text)")
     @app_commands.describe(entry="Start typing a question or a name")
     @app_commands.autocomplete(entry=_entry_choices)
     @moderators_only()
-    async def edit(self, interaction: discord.Interaction, entry: str) -> None:
+    async def edit(self, interaction: discord.Interaction[AskBot], entry: str) -> None:
         current = await self._entry(entry)
         await interaction.response.send_modal(
             FactModal("edit", entry=current, base_revision=current.revision)
@@ -597,44 +564,57 @@ class CurateCog(commands.Cog):
     )
     @app_commands.describe(entry="The entry to change (leave empty to suggest a new one)")
     @app_commands.autocomplete(entry=_entry_choices)
-    async def suggest(self, interaction: discord.Interaction, entry: str | None = None) -> None:
-        try:
-            await curation.check_may_suggest(self.bot.store, actor(interaction))
-        except Refused as refused:
-            raise UserFacingError(problems_text(refused)) from refused
+    async def suggest(
+        self, interaction: discord.Interaction[AskBot], entry: str | None = None
+    ) -> None:
+        await self.bot.desk.check_may_propose(actor(interaction))
         current = await self._entry(entry) if entry else None
         await interaction.response.send_modal(
             FactModal("suggest", entry=current, base_revision=current.revision if current else None)
         )
 
-    @fact.command(name="retire", description="Take an entry out of answers (kept in its history)")
+    @fact.command(
+        name="retire",
+        description="Take an entry out of answers (kept in its history)",
+        extras=NOT_CHANGED,
+    )
     @app_commands.describe(entry="The entry to retire", reason="Why, for the history")
     @app_commands.autocomplete(entry=_entry_choices)
     @moderators_only()
     async def retire(
-        self, interaction: discord.Interaction, entry: str, reason: app_commands.Range[str, 1, 500]
+        self,
+        interaction: discord.Interaction[AskBot],
+        entry: str,
+        reason: app_commands.Range[str, 1, 500],
     ) -> None:
         await self._change(
             interaction,
-            lambda: curation.set_retired(self.bot.store, entry, True, actor(interaction), reason),
+            self.bot.desk.set_retired(entry, True, actor(interaction), reason),
             "retired",
         )
 
-    @fact.command(name="restore", description="Bring a retired entry back into answers")
+    @fact.command(
+        name="restore", description="Bring a retired entry back into answers", extras=NOT_CHANGED
+    )
     @app_commands.describe(entry="The retired entry", reason="Why, for the history")
     @app_commands.autocomplete(entry=_retired_choices)
     @moderators_only()
     async def restore(
-        self, interaction: discord.Interaction, entry: str, reason: app_commands.Range[str, 1, 500]
+        self,
+        interaction: discord.Interaction[AskBot],
+        entry: str,
+        reason: app_commands.Range[str, 1, 500],
     ) -> None:
         await self._change(
             interaction,
-            lambda: curation.set_retired(self.bot.store, entry, False, actor(interaction), reason),
+            self.bot.desk.set_retired(entry, False, actor(interaction), reason),
             "restored",
         )
 
     @fact.command(
-        name="revert", description="Make an old revision current again (as a new revision)"
+        name="revert",
+        description="Make an old revision current again (as a new revision)",
+        extras=NOT_CHANGED,
     )
     @app_commands.describe(
         entry="The entry", revision="The revision to go back to (see /fact history)"
@@ -642,20 +622,22 @@ class CurateCog(commands.Cog):
     @app_commands.autocomplete(entry=_entry_choices)
     @moderators_only()
     async def revert(
-        self, interaction: discord.Interaction, entry: str, revision: app_commands.Range[int, 1]
+        self,
+        interaction: discord.Interaction[AskBot],
+        entry: str,
+        revision: app_commands.Range[int, 1],
     ) -> None:
         current = await self._entry(entry, include_retired=True)
         await self._change(
             interaction,
-            lambda: curation.revert(
-                self.bot.store, entry, revision, actor(interaction), current.revision
-            ),
+            self.bot.desk.revert(entry, revision, actor(interaction), current.revision),
             f"reverted to revision {revision}",
         )
 
     @fact.command(
         name="status",
         description="Mark an entry settled, debated or unresolved (with its positions)",
+        extras=NOT_CHANGED,
     )
     @app_commands.describe(
         entry="The entry", status="Settled, or debated/unresolved (a form asks for two positions)"
@@ -663,15 +645,13 @@ class CurateCog(commands.Cog):
     @app_commands.autocomplete(entry=_entry_choices)
     @moderators_only()
     async def status(
-        self, interaction: discord.Interaction, entry: str, status: EntryStatus
+        self, interaction: discord.Interaction[AskBot], entry: str, status: EntryStatus
     ) -> None:
         current = await self._entry(entry)
         if status is EntryStatus.SETTLED:
             await self._change(
                 interaction,
-                lambda: curation.set_status(
-                    self.bot.store, entry, status, [], actor(interaction), current.revision
-                ),
+                self.bot.desk.set_status(entry, status, [], actor(interaction), current.revision),
                 "marked settled",
             )
         else:
@@ -686,18 +666,12 @@ class CurateCog(commands.Cog):
     @moderators_only()
     async def alias(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AskBot],
         canonical: app_commands.Range[str, 1, 100],
         variant: app_commands.Range[str, 1, 100],
         kind: Literal["person", "organisation", "place", "term"] = "person",
     ) -> None:
-        try:
-            group = await curation.add_alias(
-                self.bot.store, canonical, variant, kind, actor(interaction)
-            )
-        except Refused as refused:
-            raise UserFacingError(problems_text(refused)) from refused
-        await self.bot.after_change()
+        group = await self.bot.desk.add_alias(canonical, variant, kind, actor(interaction))
         await interaction.response.send_message(
             f"'{embeds.escape(variant)}' now reads as '{embeds.escape(group.canonical)}' ({len(group.variants)} spellings).",
             ephemeral=True,
@@ -707,21 +681,17 @@ class CurateCog(commands.Cog):
     @app_commands.describe(entry="The entry")
     @app_commands.autocomplete(entry=_entry_choices)
     @moderators_only()
-    async def history(self, interaction: discord.Interaction, entry: str) -> None:
-        try:
-            revisions = await curation.history(self.bot.store, entry)
-        except Refused as refused:
-            raise UserFacingError(problems_text(refused)) from refused
+    async def history(self, interaction: discord.Interaction[AskBot], entry: str) -> None:
+        revisions = await self.bot.desk.history(entry)
         await interaction.response.send_message(
             embed=history_embed(entry, revisions), ephemeral=True
         )
 
-    async def _change(self, interaction: discord.Interaction, change: Any, done: str) -> None:
-        try:
-            saved: Entry = await change()
-        except Refused as refused:
-            raise UserFacingError(f"Not changed:\n{problems_text(refused)}") from refused
-        await self.bot.after_change()
+    async def _change(
+        self, interaction: discord.Interaction[AskBot], change: Awaitable[Entry], done: str
+    ) -> None:
+        """Reply once a change is saved (the command's ``extras`` head a refusal)."""
+        saved = await change
         await interaction.response.send_message(
             f"`{saved.id}` {done} (revision {saved.revision}).", ephemeral=True
         )
@@ -729,16 +699,16 @@ class CurateCog(commands.Cog):
     @app_commands.command(name="review", description="Review members' suggestions (moderators)")
     @app_commands.default_permissions(manage_messages=True)
     @moderators_only()
-    async def review(self, interaction: discord.Interaction) -> None:
-        pending = await self.bot.store.suggestions("pending")
+    async def review(self, interaction: discord.Interaction[AskBot]) -> None:
+        pending = await self.bot.desk.pending_proposals()
         if not pending:
             await interaction.response.send_message(
                 "No suggestions are waiting. 🎉", ephemeral=True
             )
             return
         lines = "\n".join(
-            f"#{s['id']} · {embeds.escape(s['suggester_name'])} · {embeds.escape(s['draft'].question)}"
-            for s in pending
+            f"#{p.id} · {embeds.escape(p.proposer_name)} · {embeds.escape(p.draft.question)}"
+            for p in pending
         )
         await send_listing(
             interaction, f"{len(pending)} suggestion(s) waiting", lines, ReviewSelect(pending)
@@ -750,14 +720,14 @@ class CurateCog(commands.Cog):
     )
     @app_commands.default_permissions(manage_messages=True)
     @moderators_only()
-    async def unanswered(self, interaction: discord.Interaction) -> None:
-        rows = await self.bot.store.unanswered(limit=25)
+    async def unanswered(self, interaction: discord.Interaction[AskBot]) -> None:
+        rows = await self.bot.desk.unanswered(limit=25)
         if not rows:
             await interaction.response.send_message(
                 "No unanswered questions are waiting.", ephemeral=True
             )
             return
-        lines = "\n".join(f"**{row['count']}x** {embeds.escape(row['example'])}" for row in rows)
+        lines = "\n".join(f"**{row.count}x** {embeds.escape(row.example)}" for row in rows)
         await send_listing(interaction, "Unanswered questions", lines, UnansweredSelect(rows))
 
     @app_commands.command(
@@ -766,8 +736,8 @@ class CurateCog(commands.Cog):
     )
     @app_commands.default_permissions(manage_messages=True)
     @moderators_only()
-    async def stats(self, interaction: discord.Interaction) -> None:
-        figures = await curation.stats(self.bot.store)
+    async def stats(self, interaction: discord.Interaction[AskBot]) -> None:
+        figures = await self.bot.desk.stats()
         embed = discord.Embed(title="askbot statistics", colour=embeds.COLOUR_ANSWER)
         embed.add_field(name="Questions asked", value=str(figures.asked))
         embed.add_field(name="Answered", value=str(figures.answered))

@@ -240,7 +240,7 @@ async def cmd_facts_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_facts_schema(args: argparse.Namespace, settings: Settings) -> int:
-    schema = {
+    schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "askbot fact files",
         "description": "facts/entries/*.yaml are Entry, facts/sources/*.yaml are Source, facts/aliases.yaml is AliasFile.",
@@ -676,7 +676,7 @@ def run_doctor() -> int:
     return EXIT_INVALID if any(f.problem for f in findings) else EXIT_OK
 
 
-def _add_ops_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_ops_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     db = commands.add_parser("db", help="back up, check or migrate the database")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     backup = db_commands.add_parser(

@@ -736,7 +736,9 @@ async def add_alias(
             updated = (
                 group.model_copy(update={"variants": [*group.variants, variant]})
                 if group
-                else AliasGroup(canonical=canonical, kind=kind, variants=[variant])  # type: ignore[arg-type]
+                else AliasGroup.model_validate(
+                    {"canonical": canonical, "kind": kind, "variants": [variant]}
+                )
             )
         except ValidationError as exc:
             raise Refused([(format_loc(e["loc"]), str(e["msg"])) for e in exc.errors()]) from exc

@@ -247,9 +247,7 @@ class FactDesk:
         await self._changed("entry.edit", saved.id)
         return saved
 
-    async def set_retired(
-        self, entry_id: str, retired: bool, actor: Actor, reason: str | None
-    ) -> Entry:
+    async def set_retired(self, entry_id: str, retired: bool, actor: Actor, reason: str) -> Entry:
         saved = await curation.set_retired(self._store, entry_id, retired, actor, reason)
         await self._changed("entry.retire" if retired else "entry.restore", saved.id)
         return saved

@@ -23,13 +23,14 @@ from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
 from askbot.errors import AskbotError
-from askbot.models import AliasFile, AliasGroup, Entry, FactBase, Source
+from askbot.models import AliasFile, AliasGroup, Citation, Entry, FactBase, Source
 from askbot.paragraphs import split_paragraphs
 
 try:  # libyaml is several times faster; PyYAML's wheels ship it
     from yaml import CSafeDumper as _Dumper
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
+    # no libyaml: the pure-Python classes stand in for the C ones, which mypy sees as other types
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
@@ -124,7 +125,7 @@ def _anchor_error(text: str, file: str) -> FactError | None:
             )
             return FactError(
                 file,
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else 1,
                 "(yaml)",
                 f"'{written}': YAML anchors and aliases are not allowed in fact files; write the value out",
             )
@@ -173,9 +174,9 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactErro
         _index_lines(node, (), document.lines, duplicate_keys)
     errors = []
     for item in duplicate_keys:
-        line, _, loc = item.partition(":")
+        at, _, loc = item.partition(":")
         errors.append(
-            FactError(file, int(line), loc, "duplicate key (YAML would silently keep the last one)")
+            FactError(file, int(at), loc, "duplicate key (YAML would silently keep the last one)")
         )
     return document, errors
 
@@ -380,7 +381,9 @@ def _check_citations(
     failed_sources: set[str],
 ) -> list[FactError]:
     errors: list[FactError] = []
-    located = [(("citations", i), c) for i, c in enumerate(entry.citations)]
+    located: list[tuple[tuple[str | int, ...], Citation]] = [
+        (("citations", i), c) for i, c in enumerate(entry.citations)
+    ]
     located += [
         (("positions", p, "citations", i), c)
         for p, position in enumerate(entry.positions)
@@ -408,7 +411,9 @@ def _check_aliases(groups: list[AliasGroup], document: YamlDocument) -> list[Fac
     errors: list[FactError] = []
     first_use: dict[str, str] = {}
     for g, group in enumerate(groups):
-        names = [(("aliases", g, "canonical"), group.canonical)]
+        names: list[tuple[tuple[str | int, ...], str]] = [
+            (("aliases", g, "canonical"), group.canonical)
+        ]
         names += [(("aliases", g, "variants", v), name) for v, name in enumerate(group.variants)]
         for loc, name in names:
             key = name.casefold()

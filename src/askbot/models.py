@@ -94,7 +94,9 @@ class CslDate(InputModel):
         for parts in value:
             if not 1 <= len(parts) <= 3:
                 raise ValueError("a date is [year], [year, month] or [year, month, day]")
-            year, month, day = (*parts, None, None)[:3]
+            year = parts[0]
+            month = parts[1] if len(parts) > 1 else None
+            day = parts[2] if len(parts) > 2 else None
             if not low <= year <= high:
                 raise ValueError(f"year {year} is not between {low} and {high}")
             if month is not None and not 1 <= month <= 12:

@@ -860,8 +860,10 @@ class Store:
     ) -> tuple[int, list[dict[str, Any]]]:
         """Paragraphs matching an FTS5 expression, best (bm25) first, with highlighted snippets."""
         async with self._reading() as db:
-            total_rows = await db.execute_fetchall(
-                "SELECT count(*) FROM paragraph_index WHERE paragraph_index MATCH ?", (match,)
+            total_rows = list(
+                await db.execute_fetchall(
+                    "SELECT count(*) FROM paragraph_index WHERE paragraph_index MATCH ?", (match,)
+                )
             )
             rows = await db.execute_fetchall(
                 "SELECT document, paragraph, snippet(paragraph_index, 2, ?, ?, '…', 24) AS snippet"

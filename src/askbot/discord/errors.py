@@ -9,7 +9,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -107,4 +107,4 @@ def guarded(callback: Callback) -> Callback:
             await handle(interaction, error, getattr(self, "refused", None))
             return None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(Callback, wrapper)  # functools.wraps keeps the callback's own signature

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -33,7 +34,8 @@ def report(interaction: discord.Interaction[AskBot], outcome: str) -> None:
 def command_name(interaction: discord.Interaction[AskBot]) -> str:
     if interaction.command is not None:
         return interaction.command.qualified_name
-    return str((interaction.data or {}).get("name", "?"))
+    data: Mapping[str, object] = interaction.data or {}
+    return str(data.get("name", "?"))
 
 
 def finished(interaction: discord.Interaction[AskBot], outcome: str | None = None) -> None:

@@ -7,6 +7,7 @@ id) or in the message they sit on (the question), so they keep working after a r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -132,15 +133,17 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=
     @guarded
     async def callback(self, interaction: discord.Interaction[AskBot]) -> None:
         bot = interaction.client
-        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        data: Mapping[str, object] = interaction.data or {}
+        values = data.get("values")
+        chosen = str(values[0]) if isinstance(values, list) and values else None
         question = question_on(interaction.message) or ""
-        answer = bot.desk.answer_for(values[0], question) if values else None
-        if answer is None:
+        answer = bot.desk.answer_for(chosen, question) if chosen else None
+        if answer is None or chosen is None:
             raise UserFacingError(
                 "That suggestion is no longer in the fact base; please ask again."
             )
         await interaction.response.send_message(
-            embed=embeds.answer_embed(answer), view=answer_view(values[0]), ephemeral=True
+            embed=embeds.answer_embed(answer), view=answer_view(chosen), ephemeral=True
         )
 
 

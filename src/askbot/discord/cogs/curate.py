@@ -183,28 +183,28 @@ class FactModal(ModeratorModal):
         values = entry_form_values(entry) | {
             name: embeds.clip(text, FORM_LIMITS[name]) for name, text in (typed or {}).items()
         }
-        self.question = discord.ui.TextInput(
+        self.question: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
             label="Question", max_length=FORM_LIMITS["question"], default=values["question"]
         )
-        self.also_asked = discord.ui.TextInput(
+        self.also_asked: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
             label="Also asked as (one phrasing per line)",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=FORM_LIMITS["also_asked"],
             default=values["also_asked"],
         )
-        self.summary = discord.ui.TextInput(
+        self.summary: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
             label="Summary (our own words, max 900 characters)",
             style=discord.TextStyle.paragraph,
             max_length=FORM_LIMITS["summary"],
             default=values["summary"],
         )
-        self.status = discord.ui.TextInput(
+        self.status: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
             label="Status: settled, debated or unresolved",
             max_length=FORM_LIMITS["status"],
             default=values["status"],
         )
-        self.citations = discord.ui.TextInput(
+        self.citations: discord.ui.TextInput[FactModal] = discord.ui.TextInput(
             label="Citations: source-id | para. N | exact quote",
             style=discord.TextStyle.paragraph,
             max_length=FORM_LIMITS["citations"],
@@ -295,14 +295,14 @@ class StatusModal(ModeratorModal):
         if loss := status_form_loss(entry):
             raise form_refusal(entry, loss, "edit")
         placeholder = "stance: ...\nheld by: ... (which source, what kind)\ncite: source-id | para. N | exact quote"
-        self.first = discord.ui.TextInput(
+        self.first: discord.ui.TextInput[StatusModal] = discord.ui.TextInput(
             label="Position 1",
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
             default=position_text(entry, 0),
             placeholder=placeholder,
         )
-        self.second = discord.ui.TextInput(
+        self.second: discord.ui.TextInput[StatusModal] = discord.ui.TextInput(
             label="Position 2",
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
@@ -328,7 +328,7 @@ class StatusModal(ModeratorModal):
 
 
 class RejectModal(ModeratorModal, title="Reject suggestion"):
-    reason = discord.ui.TextInput(
+    reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
         label="Why (the member is told)", style=discord.TextStyle.paragraph, max_length=1000
     )
 

@@ -1,0 +1,44 @@
+"""The SQLite store: the only package that speaks SQL (see ``database`` for how connections,
+transactions and migrations work)."""
+
+from askbot.store.database import StaleRevision, unusable
+from askbot.store.entries import EntryStore
+from askbot.store.index import SearchIndex
+from askbot.store.proposals import ProposalStore
+from askbot.store.questions import QuestionStore
+from askbot.store.records import (
+    Actor,
+    AskCount,
+    AskedQuestion,
+    AuditLine,
+    Proposal,
+    QueuedQuestion,
+    QueueLimits,
+    Revision,
+    RevisionInfo,
+    utc_now,
+)
+from askbot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class Store(EntryStore, ProposalStore, QuestionStore, SearchIndex):
+    """Async access to one askbot database."""
+
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Actor",
+    "AskCount",
+    "AskedQuestion",
+    "AuditLine",
+    "Proposal",
+    "QueueLimits",
+    "QueuedQuestion",
+    "Revision",
+    "RevisionInfo",
+    "StaleRevision",
+    "Store",
+    "unusable",
+    "utc_now",
+]

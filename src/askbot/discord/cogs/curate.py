@@ -8,7 +8,7 @@ refused change comes back with the reason and an "Edit again" button prefilled w
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from askbot import curation
 from askbot.curation import EditConflict
+from askbot.curation.forms import entry_form_fields, entry_form_values, position_text
 from askbot.desk import Proposal, QueuedQuestion
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices
@@ -49,41 +50,6 @@ FORM_LIMITS = {
 STATUS_FORM_POSITIONS = 2
 HISTORY_SHOWN = 10
 NOT_CHANGED = {"refused": "Not changed"}  # heads a refused change's problems (errors.handle)
-
-
-def citation_lines(entry: Entry | None) -> str:
-    return (
-        "\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in entry.citations) if entry else ""
-    )
-
-
-def entry_form_values(entry: Entry | None) -> dict[str, str]:
-    """What the entry form shows for an entry (or for a new one)."""
-    return {
-        "question": entry.question if entry else "",
-        "also_asked": "\n".join(entry.also_asked) if entry else "",
-        "summary": entry.summary if entry else "",
-        "status": entry.status.value if entry else EntryStatus.SETTLED.value,
-        "citations": citation_lines(entry),
-    }
-
-
-def entry_form_fields(values: dict[str, str], entry: Entry | None) -> dict[str, Any]:
-    """An entry's fields from what the entry form holds; what the form does not show is kept."""
-    base = (
-        entry.model_dump() if entry else {"positions": [], "people": [], "tags": [], "related": []}
-    )
-    status = values["status"].strip().casefold()
-    return {
-        **base,
-        "id": entry.id if entry else None,
-        "question": values["question"].strip(),
-        "also_asked": [line.strip() for line in values["also_asked"].splitlines() if line.strip()],
-        "summary": values["summary"].strip(),
-        "status": status,
-        "citations": curation.parse_citations(values["citations"]),
-        "positions": base["positions"] if status != EntryStatus.SETTLED else [],
-    }
 
 
 def form_loss(
@@ -147,14 +113,6 @@ def form_refusal(entry: Entry, why: str, mode: Mode) -> UserFacingError:
         f" `askbot fact show {entry.id} > {entry.id}.yaml`, edit the file,"
         f" then `askbot fact edit {entry.id}.yaml`."
     )
-
-
-def position_text(entry: Entry, index: int) -> str:
-    if index >= len(entry.positions):
-        return ""
-    position = entry.positions[index]
-    cites = "\n".join(f"cite: {c.source} | {c.locator} | {c.quote}" for c in position.citations)
-    return f"stance: {position.stance}\nheld by: {position.held_by}\n{cites}"
 
 
 class FactModal(ModeratorModal):

@@ -693,7 +693,7 @@ def test_run_logs_at_info_by_default_other_commands_show_warnings(
     argv: list[str], env: dict[str, str], expected: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     configured: list[tuple[str, str]] = []
-    monkeypatch.setattr(cli, "configure_logging", lambda *how: configured.append(how))
+    monkeypatch.setattr(cli.app, "configure_logging", lambda *how: configured.append(how))
 
     async def run_stand_in(args: Any, settings: Settings) -> int:
         return 0
@@ -701,8 +701,8 @@ def test_run_logs_at_info_by_default_other_commands_show_warnings(
     async def stats_stand_in(args: Any, settings: Settings) -> int:
         return 0
 
-    monkeypatch.setattr(cli, "cmd_run", run_stand_in)
-    monkeypatch.setattr(cli, "cmd_stats", stats_stand_in)
+    monkeypatch.setattr(cli.bot, "cmd_run", run_stand_in)
+    monkeypatch.setattr(cli.review, "cmd_stats", stats_stand_in)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main(argv) == 0

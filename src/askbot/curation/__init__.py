@@ -14,7 +14,13 @@ from askbot.curation.entries import (
     set_status,
     slugify,
 )
-from askbot.curation.forms import draft_entry, draft_source, parse_citations, parse_position
+from askbot.curation.forms import (
+    draft_entry,
+    draft_source,
+    parse_citations,
+    parse_position,
+    source_from_form,
+)
 from askbot.curation.history import RevisionChange, describe_changes, history
 from askbot.curation.imports import ImportConflict, ImportPlan, apply_import, plan_import
 from askbot.curation.proposals import (
@@ -67,5 +73,6 @@ __all__ = [
     "set_retired",
     "set_status",
     "slugify",
+    "source_from_form",
     "stats",
 ]

@@ -84,6 +84,37 @@ def parse_position(text: str, field: str) -> dict[str, Any]:
     }
 
 
+def source_from_form(
+    source_id: str,
+    *,
+    title: str,
+    author: str,
+    kind: str,
+    note: str,
+    published_in: str | None,
+    issued: dict[str, list[list[int]]] | None,
+    url: str | None,
+) -> Source:
+    """A new source from the source form's fields: a ``u/name`` author is a forum post, anyone
+    else writes in a newspaper. Refused, naming each field at fault."""
+    return draft_source(
+        {
+            "id": source_id,
+            "kind": kind,
+            "note": note,
+            "text_file": f"{source_id}.txt",
+            "csl": {
+                "type": "post" if author.startswith("u/") else "article-newspaper",
+                "title": title,
+                "author": [{"literal": author}],
+                "container-title": published_in,
+                "issued": issued,
+                "URL": url,
+            },
+        }
+    )
+
+
 # --- the other way: what a form shows for an entry ---------------------------------------------
 
 

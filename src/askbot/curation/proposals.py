@@ -50,11 +50,7 @@ async def propose(store: Store, entry: Entry, base_revision: int | None, member:
             _refuse_over_pending_limit(await store.count_pending_proposals(db, member.id))
         proposal_id = await store.add_proposal(db, entry, base_revision, member)
         await store.audit(
-            db,
-            member,
-            "suggestion.add",
-            entry_id=entry.id,
-            reason=f"suggestion #{proposal_id}",
+            db, member, "suggestion.add", entry_id=entry.id, reason=f"suggestion #{proposal_id}"
         )
     return proposal_id
 
@@ -141,11 +137,7 @@ async def review_proposal(store: Store, proposal: Proposal) -> Review:
     if not conflicts:
         try:
             merged = Entry.model_validate(
-                {
-                    **current.fields,
-                    **{n: mine[n] for n in changed},
-                    "revision": current.revision,
-                }
+                {**current.fields, **{n: mine[n] for n in changed}, "revision": current.revision}
             )
         except ValidationError as exc:
             conflicts = [

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "askbot.discord.cogs.ask",
-    "askbot.discord.cogs.sources",
-    "askbot.discord.cogs.curate",
+    "askbot.discord.sources",
+    "askbot.discord.curate",
     "askbot.discord.heartbeat",
 )
 

@@ -62,11 +62,7 @@ class ProposalStore(Database):
 
     @staticmethod
     async def decide_proposal(
-        db: aiosqlite.Connection,
-        proposal_id: int,
-        state: str,
-        moderator: Actor,
-        reason: str | None,
+        db: aiosqlite.Connection, proposal_id: int, state: str, moderator: Actor, reason: str | None
     ) -> None:
         """Mark a pending proposal decided; refuse if someone decided it first."""
         cursor = await db.execute(

@@ -1,14 +1,12 @@
 """Checking the sources: /cite, /quote, /search, /source info|add, /sources.
 
 Search pages turn with DynamicItem buttons that carry the page number; the query is kept in the
-message's embed, so paging works after a restart too.
-"""
+message's embed, so paging works after a restart too."""
 
 from __future__ import annotations
 
 import io
 import json
-import re
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -19,74 +17,15 @@ from askbot import curation
 from askbot.citations import bibtex, cited_quotes, csl_json, quote_report, sources_of
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices, require_live_entry
-from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only
 from askbot.discord.errors import UserFacingError
+from askbot.discord.sources._forms import parse_date
+from askbot.discord.sources._search import search_embed, search_view
 from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import NAME_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS, Source, SourceKind
-from askbot.search import SearchPage
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
-
-SEARCH_PREFIX = "Search: "
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def search_embed(page: SearchPage) -> discord.Embed:
-    embed = discord.Embed(
-        title=f"{page.total} paragraph(s) in the sources", colour=embeds.COLOUR_ANSWER
-    )
-    embed.set_author(
-        name=embeds.clip(
-            SEARCH_PREFIX + discord.utils.escape_mentions(page.query), embeds.TITLE_LIMIT
-        )
-    )
-    for hit in page.hits:
-        embed.add_field(
-            name=embeds.clip(f"{hit.author}, {hit.locator} [{hit.kind}]", embeds.FIELD_NAME_LIMIT),
-            value=embeds.clip(
-                f"*{embeds.escape(hit.title)}*\n{hit.snippet}", embeds.FIELD_VALUE_LIMIT
-            ),
-            inline=False,
-        )
-    embed.set_footer(text=f"page {page.page} of {max(page.pages, 1)} · best matches first (bm25)")
-    return embeds.fit_total(embed, "search")
-
-
-def search_view(page: SearchPage) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(
-        SearchPageButton(str(max(page.page - 1, 0)), label="◀ Previous", disabled=page.page <= 1)
-    )
-    view.add_item(
-        SearchPageButton(str(page.page + 1), label="Next ▶", disabled=page.page >= page.pages)
-    )
-    return view
-
-
-class SearchPageButton(KeyedButton):
-    action, label = "search", "page"
-
-    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
-        bot = interaction.client
-        message = interaction.message
-        author = (message.embeds[0].author.name or "") if message and message.embeds else ""
-        query = author.removeprefix(SEARCH_PREFIX).replace("\u200b", "")
-        page = await bot.desk.search(query, max(int(self.key), 1))
-        await interaction.response.edit_message(embed=search_embed(page), view=search_view(page))
-
-
-def parse_date(text: str | None) -> dict[str, list[list[int]]] | None:
-    """A typed date as CSL date fields; whether it exists in the calendar is the model's call."""
-    if not text:
-        return None
-    match = DATE_PATTERN.match(text.strip())
-    if match is None:
-        raise UserFacingError(
-            "Write the date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown."
-        )
-    return {"date-parts": [[int(part) for part in match.groups() if part]]}
 
 
 class SourcesCog(commands.Cog):
@@ -304,21 +243,15 @@ class SourcesCog(commands.Cog):
             raise UserFacingError(
                 f"The file is {file.size:,} bytes; the limit is {MAX_TEXT_BYTES:,}."
             )
-        source = curation.draft_source(
-            {
-                "id": id,
-                "kind": kind,
-                "note": note,
-                "text_file": f"{id}.txt",
-                "csl": {
-                    "type": "post" if author.startswith("u/") else "article-newspaper",
-                    "title": title,
-                    "author": [{"literal": author}],
-                    "container-title": published_in,
-                    "issued": parse_date(date),
-                    "URL": url,
-                },
-            }
+        source = curation.source_from_form(
+            id,
+            title=title,
+            author=author,
+            kind=kind,
+            note=note,
+            published_in=published_in,
+            issued=parse_date(date),
+            url=url,
         )
         stored = await self.bot.desk.add_source(source, await file.read(), actor(interaction))
         await interaction.response.send_message(
@@ -337,8 +270,3 @@ class SourcesCog(commands.Cog):
             ),
             ephemeral=True,
         )
-
-
-async def setup(bot: AskBot) -> None:
-    bot.add_dynamic_items(SearchPageButton)
-    await bot.add_cog(SourcesCog(bot))

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -273,16 +274,53 @@ async def test_help_and_sources(bot_and_fake) -> None:
 
 
 async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:
+    """Top-level commands, and every subcommand of a group (/fact ..., /source ...)."""
     _, bot = bot_and_fake
     commands = bot.tree.get_commands()
     names = [(c.name, type(c).__name__) for c in commands]
     assert len(names) == len(set(names))
     assert {"ask", "cite", "sources", "help", "Ask askbot"} <= {c.name for c in commands}
-    for command in commands:
+    groups = [c for c in commands if isinstance(c, discord.app_commands.Group)]
+    assert {"fact", "source"} <= {g.name for g in groups}
+    subcommands = [sub for group in groups for sub in group.walk_commands()]
+    assert {"fact add", "fact suggest", "source info", "source add"} <= {
+        sub.qualified_name for sub in subcommands
+    }
+    for group in groups:
+        assert group.description and len(group.description) <= 100
+        within = [sub.name for sub in group.commands]
+        assert len(within) == len(set(within)), f"/{group.name} repeats a subcommand"
+    for command in [*commands, *subcommands]:
         if isinstance(command, discord.app_commands.Command):
-            assert command.description and len(command.description) <= 100
+            assert command.description and len(command.description) <= 100, command.qualified_name
             for parameter in command.parameters:
                 assert parameter.description and parameter.description != "…"
+
+
+def _askbot_dynamic_items() -> set[type[discord.ui.DynamicItem[Any]]]:
+    """Every DynamicItem class the loaded askbot modules define with a template of their own
+    (the bases' never-matching template excluded). Extensions are re-imported for each bot, so
+    the classes are read from the modules as loaded now."""
+    return {
+        item
+        for module in list(sys.modules.values())
+        if module.__name__.startswith("askbot.discord")
+        for item in vars(module).values()
+        if isinstance(item, type)
+        and issubclass(item, discord.ui.DynamicItem)
+        and item.__module__ == module.__name__
+        and item.__discord_ui_compiled_template__.pattern != "(?!)"
+    }
+
+
+async def test_every_dynamic_item_is_registered_with_a_unique_template(bot_and_fake) -> None:
+    """A button or menu that outlives a restart works only when the bot knows its template."""
+    _, bot = bot_and_fake
+    registered = bot._connection._view_store._dynamic_items  # discord.py keeps no public list
+    templates = [item.__discord_ui_compiled_template__.pattern for item in _askbot_dynamic_items()]
+    assert len(templates) == len(set(templates)), "two dynamic items share a template"
+    assert len(templates) >= 6  # sources, wrong, did-you-mean, search, approve, reject
+    assert set(registered.values()) == _askbot_dynamic_items()
 
 
 async def test_commands_sync_to_a_guild_only_when_asked(running_bot, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices, require_live_entry
 from askbot.discord.checks import actor, moderators_only
 from askbot.discord.errors import UserFacingError
+from askbot.discord.sources._embeds import add_source_notes
 from askbot.discord.sources._forms import parse_date
 from askbot.discord.sources._search import search_embed, search_view
 from askbot.factfiles import MAX_TEXT_BYTES
@@ -115,17 +116,7 @@ class SourcesCog(commands.Cog):
             ),
             inline=False,
         )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(report.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in report.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        add_source_notes(embed, report.note, report.discrepancies)
         embed.set_footer(text=f"entry {found.id} · citation {n}")
         await interaction.response.send_message(embed=embeds.fit_total(embed, found.id))
 
@@ -175,17 +166,7 @@ class SourcesCog(commands.Cog):
                     embeds.escape(found.csl.container_title), embeds.FIELD_VALUE_LIMIT
                 ),
             )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(found.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in found.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        add_source_notes(embed, found.note, found.discrepancies)
         embed.add_field(
             name=f"Cited by {len(citing)} entries",
             value=embeds.clip(

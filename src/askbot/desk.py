@@ -25,7 +25,10 @@ from askbot.errors import Refused
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
 from askbot.search import HIGHLIGHT, SearchPage, search_sources
 from askbot.service import AnswerService
-from askbot.store import Actor, Proposal, QueuedQuestion, Store
+from askbot.store import Actor, Proposal, QueuedQuestion, Store, unusable
+
+# The adapters take what they need of the store's vocabulary from here, never from the store.
+__all__ = ["Actor", "FactChange", "FactDesk", "Proposal", "QueuedQuestion", "unusable"]
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from askbot.cli.base import (
 )
 from askbot.cli.ops import run_doctor
 from askbot.config import ConfigError, load_settings
+from askbot.desk import unusable
 from askbot.errors import AskbotError, Refused
 from askbot.logs import configure_logging
-from askbot.store import unusable
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from askbot.desk import Actor
 from askbot.discord import errors
-from askbot.store import Actor
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot

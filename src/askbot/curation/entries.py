@@ -164,9 +164,8 @@ async def save_entry(
             if current is not None and current.content_equals(entry):
                 return current
             check_entry(entry, fact_base)
-            await store.put_entry(db, stored, actor, reason, expected_revision=base_revision)
-            await store.audit(
-                db, actor, action, entry_id=stored.id, revision=stored.revision, reason=reason
+            await store.write_revision(
+                db, stored, actor, reason, expected_revision=base_revision, action=action
             )
     except StaleRevision:
         raise await _conflict(store, entry) from None

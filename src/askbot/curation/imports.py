@@ -181,32 +181,24 @@ async def apply_import(
                 await store.put_source(db, source, incoming.texts[source.text_file])
                 await store.audit(db, actor, "source.import", reason=f"{source_id}: {reason}")
             for entry in plan.added:
-                await store.put_entry(db, entry, actor, reason, expected_revision=None)
-                await store.audit(
-                    db,
-                    actor,
-                    "entry.import.add",
-                    entry_id=entry.id,
-                    revision=entry.revision,
-                    reason=reason,
+                await store.write_revision(
+                    db, entry, actor, reason, expected_revision=None, action="entry.import.add"
                 )
             for old, new in plan.changed:
                 stored = new.model_copy(update={"revision": old.revision + 1})
-                await store.put_entry(db, stored, actor, reason, expected_revision=old.revision)
                 action = "entry.import.retire" if new.id in plan.retired else "entry.import.change"
-                await store.audit(
-                    db, actor, action, entry_id=new.id, revision=stored.revision, reason=reason
+                await store.write_revision(
+                    db, stored, actor, reason, expected_revision=old.revision, action=action
                 )
             for _, new in plan.repaired:
                 stored = new.model_copy(update={"revision": new.revision + 1})
-                await store.put_entry(db, stored, actor, reason, expected_revision=new.revision)
-                await store.audit(
+                await store.write_revision(
                     db,
+                    stored,
                     actor,
-                    "entry.import.repair",
-                    entry_id=new.id,
-                    revision=stored.revision,
-                    reason=reason,
+                    reason,
+                    expected_revision=new.revision,
+                    action="entry.import.repair",
                 )
             if plan.aliases_changed:
                 await store.replace_aliases(db, incoming.aliases)

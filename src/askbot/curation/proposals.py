@@ -185,14 +185,14 @@ async def approve(store: Store, proposal_id: int, moderator: Actor) -> Entry:
                         )
                     ]
                 )
-            await store.put_entry(db, stored, credit, reason, expected_revision=base)
-            await store.audit(
+            await store.write_revision(
                 db,
-                moderator,
-                "suggestion.approve",
-                entry_id=draft.id,
-                revision=stored.revision,
-                reason=reason,
+                stored,
+                credit,
+                reason,
+                expected_revision=base,
+                action="suggestion.approve",
+                audited_as=moderator,
             )
     except StaleRevision:
         raise await _conflict(store, draft) from None

@@ -305,6 +305,31 @@ class EntryStore(Database):
             (entry.id, entry.revision, entry.model_dump_json(), actor.id, actor.name, now, reason),
         )
 
+    @classmethod
+    async def write_revision(
+        cls,
+        db: aiosqlite.Connection,
+        entry: Entry,
+        actor: Actor,
+        reason: str | None,
+        *,
+        expected_revision: int | None,
+        action: str,
+        audited_as: Actor | None = None,
+    ) -> None:
+        """Write ``entry`` as a new revision and its audit line: the pair every change to an entry
+        makes, inside the caller's transaction. ``audited_as`` is who the audit log names when
+        the revision credits someone else (an approved proposal credits its author)."""
+        await cls.put_entry(db, entry, actor, reason, expected_revision=expected_revision)
+        await cls.audit(
+            db,
+            audited_as or actor,
+            action,
+            entry_id=entry.id,
+            revision=entry.revision,
+            reason=reason,
+        )
+
     @staticmethod
     async def replace_aliases(db: aiosqlite.Connection, groups: Sequence[AliasGroup]) -> None:
         await db.execute("DELETE FROM alias_groups")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from askbot.answering import UNRESOLVED_BANNER, AnswerEngine
+from askbot.answering import AnswerEngine, CitationView, EntryView, PositionView, answer_banner
 from askbot.cli import main
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import EntryStatus
@@ -63,7 +63,9 @@ def test_unresolved_answer_says_so_first_with_positions(capsys: pytest.CaptureFi
     top = answer["matches"][0]
     assert answer["status"] == "answered" and top["status"] in ("unresolved", "debated")
     assert answer["unresolved"] is True
-    assert answer["message"].startswith(UNRESOLVED_BANNER[EntryStatus(top["status"])])
+    # Its positions rest on a community answer, a primary source and a comment: not historians.
+    assert answer["message"].startswith("The sources here ")
+    assert "Historians" not in answer["message"].split("\n", 1)[0]
     assert len(top["positions"]) >= 2
     for position in top["positions"]:
         assert position["held_by"] in answer["message"] and position["citations"]
@@ -145,3 +147,57 @@ def test_every_live_entry_can_be_shown_with_citations() -> None:
         assert (shown is None) == entry.retired
         if shown:
             assert shown.citations
+
+
+def _entry_resting_on(
+    status: EntryStatus, *kinds: tuple[str, ...], cites: str = "primary"
+) -> EntryView:
+    """An entry whose positions rest on sources of the given kinds (one tuple a position) and
+    whose own citation is of kind ``cites``."""
+
+    def cited(kind: str) -> CitationView:
+        return CitationView(
+            source_id=f"a-{kind}-source",
+            title="T",
+            author="A",
+            date=None,
+            url=None,
+            kind=kind,
+            quote="q",
+            locator="para. 1",
+        )
+
+    positions = [
+        PositionView(stance=f"stance {i}", held_by=f"holder {i}", citations=[cited(k) for k in ks])
+        for i, ks in enumerate(kinds)
+    ]
+    return EntryView(
+        id="e",
+        question="Q?",
+        summary="S.",
+        moderator_note=None,
+        status=status,
+        positions=positions,
+        citations=[cited(cites)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "kinds", "banner"),
+    [
+        (EntryStatus.DEBATED, [("community",), ("primary",)], "The sources here disagree"),
+        (EntryStatus.UNRESOLVED, [("community",), ("unsourced",)], "The sources here say"),
+        (EntryStatus.DEBATED, [("secondary",), ("secondary",)], "Historians disagree"),
+        (EntryStatus.UNRESOLVED, [("secondary",), ("secondary",)], "Historians consider"),
+        (EntryStatus.DEBATED, [("secondary",), ("secondary", "primary")], "The sources here"),
+    ],
+)
+def test_the_banner_follows_what_the_positions_rest_on(status, kinds, banner) -> None:
+    """ "Historians" only when every position rests on historians' work (secondary sources)."""
+    assert answer_banner(_entry_resting_on(status, *kinds)).startswith(banner)
+
+
+def test_a_settled_entry_is_flagged_only_when_all_it_cites_is_unsourced() -> None:
+    assert answer_banner(_entry_resting_on(EntryStatus.SETTLED)) is None
+    flagged = answer_banner(_entry_resting_on(EntryStatus.SETTLED, cites="unsourced"))
+    assert flagged is not None and flagged.startswith("Unverified")

@@ -246,6 +246,11 @@ class Entry(InputModel):
     summary: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX_CHARS)
     ]
+    moderator_note: Note | None = Field(
+        default=None,
+        description="What a moderator adds from outside the sources (a date, a name, a gloss):"
+        " always shown labelled as a moderator note, never as something the sources say.",
+    )
     status: EntryStatus
     positions: list[Position] = []
     citations: list[Citation] = Field(min_length=1)

@@ -193,6 +193,8 @@ MIGRATIONS: Sequence[Migration] = (
     );
     CREATE INDEX suggestions_suggester ON suggestions (suggester_id, state);
     """,
+    # 6: an entry's moderator note: outside knowledge, shown labelled, never as the sources' words
+    "ALTER TABLE entries ADD COLUMN moderator_note TEXT",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -601,6 +603,7 @@ class Store:
                 "question": row["question"],
                 "also_asked": json.loads(row["also_asked"]),
                 "summary": row["summary"],
+                "moderator_note": row["moderator_note"],
                 "status": row["status"],
                 "positions": [
                     {
@@ -697,13 +700,15 @@ class Store:
         now = utc_now()
         if expected_revision is None:
             await db.execute(
-                "INSERT INTO entries (id, question, summary, status, retired, revision, also_asked, people,"
-                " tags, related, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (id, question, summary, moderator_note, status, retired, revision,"
+                " also_asked, people, tags, related, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry.id, *_entry_columns(entry), now, actor.name),
             )
         else:
             cursor = await db.execute(
-                "UPDATE entries SET question = ?, summary = ?, status = ?, retired = ?, revision = ?,"
+                "UPDATE entries SET question = ?, summary = ?, moderator_note = ?, status = ?,"
+                " retired = ?, revision = ?,"
                 " also_asked = ?, people = ?, tags = ?, related = ?, updated_at = ?, updated_by = ?"
                 " WHERE id = ? AND revision = ?",
                 (*_entry_columns(entry), now, actor.name, entry.id, expected_revision),
@@ -1012,6 +1017,7 @@ def _entry_columns(entry: Entry) -> tuple[Any, ...]:
     return (
         entry.question,
         entry.summary,
+        entry.moderator_note,
         entry.status.value,
         int(entry.retired),
         entry.revision,

@@ -57,7 +57,7 @@ async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_
         "ask", {"question": "Did Stalin plan the Great Purge or did it snowball out of control?"}
     )
     embed = record.embeds[0]
-    assert embed["description"].startswith("⚠️ **Historians")
+    assert embed["description"].startswith("⚠️ **The sources here ")
     positions = [f for f in embed["fields"] if f["name"].startswith("Position ")]
     assert len(positions) >= 2
     assert all("held by" in f["name"] and "*Rests on a" in f["value"] for f in positions)

@@ -12,15 +12,16 @@ from typing import NamedTuple
 import discord
 
 from askbot.answering import (
-    UNRESOLVED_BANNER,
+    MODERATOR_NOTE_LABEL,
     Answer,
     CitationView,
     MatchView,
     PositionView,
+    answer_banner,
     source_basis,
 )
 from askbot.citations import CitedQuote
-from askbot.models import Entry, EntryStatus, Source
+from askbot.models import Entry, Source
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -142,13 +143,13 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     entries come last, when there is room.
     """
     match: MatchView = answer.matches[0]
-    open_question = match.status is not EntryStatus.SETTLED
     description = match.summary
-    if open_question:
-        description = f"⚠️ **{UNRESOLVED_BANNER[match.status]}**\n\n{description}"
+    banner = answer_banner(match)
+    if banner:
+        description = f"⚠️ **{banner}**\n\n{description}"
     embed = discord.Embed(
         title=clip(match.question, TITLE_LIMIT),
-        colour=COLOUR_OPEN if open_question else COLOUR_ANSWER,
+        colour=COLOUR_OPEN if banner else COLOUR_ANSWER,
     )
     embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
     footer = f"entry {match.id} · /cite entry:{match.id} for full citations"
@@ -156,8 +157,11 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         footer = f"asked by {asked_by} · {footer}"
     embed.set_footer(text=clip(footer, FOOTER_LIMIT))
     sources = _field("Sources", "\n".join(_citation_line(c) for c in match.citations), match.id)
+    always = [sources]
+    if match.moderator_note:
+        always.append(_field(MODERATOR_NOTE_LABEL, escape(match.moderator_note), match.id))
     kept_for_pointer = _more_positions(len(match.positions), match.id).size
-    description_room = TOTAL_LIMIT - len(embed) - sources.size - kept_for_pointer
+    description_room = TOTAL_LIMIT - len(embed) - sum(f.size for f in always) - kept_for_pointer
     embed.description = clip(
         description, min(DESCRIPTION_LIMIT, description_room), cite_pointer(match.id)
     )
@@ -165,8 +169,8 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         _position_field(number, position, match.id)
         for number, position in enumerate(match.positions, 1)
     ]
-    room = TOTAL_LIMIT - len(embed) - sources.size
-    fields = [*_fit_positions(positions, room, FIELD_COUNT_LIMIT - 1, match.id), sources]
+    room = TOTAL_LIMIT - len(embed) - sum(f.size for f in always)
+    fields = [*_fit_positions(positions, room, FIELD_COUNT_LIMIT - len(always), match.id), *always]
     if len(answer.matches) > 1:
         related = _field(
             "Related entries",

@@ -65,6 +65,25 @@ async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_
     assert any(f["value"].endswith("*Rests on an unsourced comment*") for f in positions)
 
 
+async def test_a_moderator_note_is_its_own_labelled_field(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "How were Tukhachevsky's arrest, trial and execution carried out?"}
+    )
+    embed = record.embeds[0]
+    note = field(embed, "Moderator note (not from the sources)")["value"]
+    assert "22 May" in note and "22 May" not in embed["description"]
+    assert "22 May" not in field(embed, "Sources")["value"]
+
+
+async def test_an_answer_resting_on_an_unsourced_comment_is_flagged(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "What did Khrushchev think drove Stalin during the purges?"}
+    )
+    assert record.embeds[0]["description"].startswith("⚠️ **Unverified")
+
+
 async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_and_fake) -> None:
     fake, bot = bot_and_fake
     record = await fake.slash("ask", {"question": "When was Yezhov arrested?"})

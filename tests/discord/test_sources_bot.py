@@ -28,11 +28,9 @@ async def test_cite_for_reference_managers_attaches_a_file(
     bot_and_fake, style: str, suffix: str
 ) -> None:
     fake, _ = bot_and_fake
-    record = await fake.slash(
-        "cite", {"entry": "great-purge-planned-or-snowballed", "style": style}
-    )
+    record = await fake.slash("cite", {"entry": "limits-of-stalins-control", "style": style})
     [upload] = record.message.files
-    assert upload.filename == f"great-purge-planned-or-snowballed{suffix}"
+    assert upload.filename == f"limits-of-stalins-control{suffix}"
     text = upload.content.decode()
     if style == "csl-json":
         ids = {item["id"] for item in json.loads(text)}

@@ -263,7 +263,8 @@ async def test_help_and_sources(bot_and_fake) -> None:
     assert "Rule: no hypotheticals" in names and "Rule: the 20-year rule" in names
     sources = await fake.slash("sources")
     text = str(sources.embeds[0])
-    assert "u/robinacape" in text and "unsourced" in text and "August 1938" in text
+    assert "u/robinacape" in text and "unsourced" in text
+    assert "discrepancy(ies): `/source info source:serge-1937-yagoda`" in text
 
 
 async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:

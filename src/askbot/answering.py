@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process, utils
 
+from askbot.citations import MODERATOR_NOTE_LABEL
 from askbot.embedding import StoredVectors
 from askbot.matching import Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source, SourceKind
@@ -272,7 +273,6 @@ UNVERIFIED_BANNER = (
     "Unverified: this rests only on an unsourced comment that cites nothing; check it elsewhere"
     " before relying on it."
 )
-MODERATOR_NOTE_LABEL = "Moderator note (not from the sources)"
 
 
 def answer_banner(entry: EntryView) -> str | None:

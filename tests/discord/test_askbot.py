@@ -71,7 +71,7 @@ async def test_a_moderator_note_is_its_own_labelled_field(bot_and_fake) -> None:
         "ask", {"question": "How were Tukhachevsky's arrest, trial and execution carried out?"}
     )
     embed = record.embeds[0]
-    note = field(embed, "Moderator note (not from the sources)")["value"]
+    note = field(embed, "Moderator note (from outside the sources)")["value"]
     assert "22 May" in note and "22 May" not in embed["description"]
     assert "22 May" not in field(embed, "Sources")["value"]
 
@@ -282,7 +282,8 @@ async def test_help_and_sources(bot_and_fake) -> None:
     assert "Rule: no hypotheticals" in names and "Rule: the 20-year rule" in names
     sources = await fake.slash("sources")
     text = str(sources.embeds[0])
-    assert "u/robinacape" in text and "unsourced" in text and "August 1938" in text
+    assert "u/robinacape" in text and "unsourced" in text
+    assert "discrepancy(ies): `/source info source:serge-1937-yagoda`" in text
 
 
 async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:

@@ -20,7 +20,7 @@ from askbot.answering import (
     answer_banner,
     source_basis,
 )
-from askbot.citations import CitedQuote
+from askbot.citations import EntryCitations
 from askbot.models import Entry, Source
 
 TITLE_LIMIT = 256
@@ -185,16 +185,18 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     return embed
 
 
-def citations_embed(entry: Entry, quotes: list[CitedQuote]) -> discord.Embed:
-    """Every citation of an entry in full: the quote, where it stands, its Chicago note and
-    bibliography entry (/cite and the "Show sources" button)."""
+def citations_embed(entry: Entry, cited: EntryCitations) -> discord.Embed:
+    """Every citation of an entry in full: the quote, where it stands in the stored text, its
+    Chicago note, then one bibliography (/cite and the "Show sources" button)."""
     embed = discord.Embed(
         title=clip(f"Sources: {entry.question}", TITLE_LIMIT), colour=COLOUR_ANSWER
     )
-    for quote in quotes:
+    for quote in cited.quotes[: FIELD_COUNT_LIMIT - 1]:
         held = f", position held by {quote.held_by}" if quote.held_by else ""
-        value = f"> {escape(quote.quote)}\n**Note:** {quote.note}\n**Bibliography:** {quote.bibliography}"
-        _add_field(embed, f"[{quote.number}] {quote.locator} ({quote.kind}{held})", value, entry.id)
+        value = f"> {escape(quote.quote)}\n**Note:** {quote.note}"
+        name = f"[{quote.number}] stored text, {quote.locator} ({quote.kind}{held})"
+        _add_field(embed, name, value, entry.id)
+    _add_field(embed, "Bibliography", "\n".join(cited.bibliography), entry.id)
     embed.set_footer(
         text=f"entry {entry.id} · /quote entry:{entry.id} n:<number> shows a quote in its paragraph"
     )
@@ -237,8 +239,34 @@ def sources_embed(sources: list[Source], cited_by: dict[str, int]) -> discord.Em
         value = (
             f"*{escape(source.csl.title)}* ({date}), {escape(source.csl.container_title or '')}\n"
         )
-        value += f"Kind: **{source.kind.value}** · cited by {cited_by.get(source.id, 0)} entries\n{escape(source.note)}"
-        if source.discrepancies:
-            value += f"\n⚠️ {escape(source.discrepancies[0])}"
+        value += f"Kind: **{source.kind.value}** · cited by {cited_by.get(source.id, 0)} entries\n"
+        more = source_notes_pointer(source)
+        value += clip(escape(source.note), FIELD_VALUE_LIMIT - len(value) - len(more) - 1) + more
         _add_field(embed, f"{source.authors} ({source.id})", value, source.id)
     return fit_total(embed, "sources")
+
+
+def source_notes_pointer(source: Source) -> str:
+    """Where the rest of a source's criticism is, for a listing with room for its note only."""
+    counts = [
+        f"{len(source.moderator_notes)} moderator note(s) from outside the source"
+        if source.moderator_notes
+        else "",
+        f"⚠️ {len(source.discrepancies)} discrepancy(ies)" if source.discrepancies else "",
+    ]
+    shown = " · ".join(c for c in counts if c)
+    return f"\n{shown}: `/source info source:{source.id}`" if shown else ""
+
+
+def add_source_notes(
+    embed: discord.Embed, note: str, moderator_notes: list[str], discrepancies: list[str]
+) -> None:
+    """A source's criticism as /source info and /quote show it: the note, each moderator note
+    labelled as coming from outside the source, each discrepancy."""
+    labelled = [
+        ("About this source", note),
+        *((MODERATOR_NOTE_LABEL, moderator_note) for moderator_note in moderator_notes),
+        *(("⚠️ Discrepancy", discrepancy) for discrepancy in discrepancies),
+    ]
+    for name, value in labelled:
+        embed.add_field(name=name, value=clip(escape(value), FIELD_VALUE_LIMIT), inline=False)

@@ -175,17 +175,7 @@ class SourcesCog(commands.Cog):
             ),
             inline=False,
         )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(report.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in report.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        embeds.add_source_notes(embed, report.note, report.moderator_notes, report.discrepancies)
         embed.set_footer(text=f"entry {found.id} · citation {n}")
         await interaction.response.send_message(embed=embeds.fit_total(embed, found.id))
 
@@ -240,17 +230,7 @@ class SourcesCog(commands.Cog):
                     embeds.escape(found.csl.container_title), embeds.FIELD_VALUE_LIMIT
                 ),
             )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(found.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in found.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        embeds.add_source_notes(embed, found.note, found.moderator_notes, found.discrepancies)
         embed.add_field(
             name=f"Cited by {len(citing)} entries",
             value=embeds.clip(

@@ -25,8 +25,8 @@ ALICE = Actor(name="Alice", id="1001")
 MEMBER = Actor(name="Mel the member", id="2001")
 ARREST = "yagoda-arrest-why"
 WITNESS = (
-    "it necessary to suppress Yagoda because he had become, in his turn, an intolerably"
-    " disturbing witness"
+    "Above all was it necessary to suppress Yagoda because he had become, in his turn, an"
+    " intolerably disturbing witness."
 )
 SHORTER = "he had become, in his turn, an intolerably disturbing witness"
 CUT = "tolerably disturbing witness"  # the source says "intolerably"
@@ -177,7 +177,9 @@ def test_review_show_prints_each_changed_quote_and_a_conflict(
 
     async def edit_the_same_quote(store: Store) -> None:
         entry = await arrest(store)
-        await edit_entry(store, with_quote(entry, 1, WITNESS + "."), entry.revision, ALICE)
+        await edit_entry(
+            store, with_quote(entry, 1, WITNESS.removesuffix(".")), entry.revision, ALICE
+        )
 
     with_store(edit_the_same_quote)
     code, out, _ = run(capsys, "review", "show", str(number))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from askbot import curation
 from askbot.answering import Answer, AnswerEngine, ask, load_engine
 from askbot.bootstrap import open_store
-from askbot.citations import CitedQuote, cited_quotes
+from askbot.citations import EntryCitations, cited_quotes
 from askbot.config import Settings
 from askbot.curation import ImportPlan, Review, RevisionChange, Stats
 from askbot.errors import Refused
@@ -124,7 +124,7 @@ class FactDesk:
         """A live entry as the engine answers with it (the bot)."""
         return self.engine.entry(entry_id)
 
-    def live_quotes(self, entry: Entry) -> list[CitedQuote]:
+    def live_quotes(self, entry: Entry) -> EntryCitations:
         """An entry's citations with their sources, from memory (the bot)."""
         return cited_quotes(entry, self.engine.sources)
 

@@ -320,6 +320,12 @@ def _check_sources(
                     f"span {span.first}-{span.last} is not within paras. 1-{count} of {name}",
                 )
             )
+        if source.body and source.body.last > count:
+            errors.append(
+                document.error(
+                    ("body",), f"para. {source.body.last} does not exist: {name} has {count}"
+                )
+            )
         for index, uncited in enumerate(source.uncited_paragraphs):
             if not source.covers(uncited.paragraph) or uncited.paragraph > count:
                 errors.append(
@@ -330,10 +336,9 @@ def _check_sources(
                 )
     known = {source.id for source, _ in sources} | failed
     for source, document in sources:
-        if source.reply_to is not None and (
-            source.reply_to not in known or source.reply_to == source.id
-        ):
-            errors.append(document.error(("reply_to",), f"unknown source id '{source.reply_to}'"))
+        for key, named in (("thread", source.thread), ("reply_to", source.reply_to)):
+            if named is not None and (named not in known or named == source.id):
+                errors.append(document.error((key,), f"unknown source id '{named}'"))
     return texts, errors
 
 

@@ -58,12 +58,31 @@ async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_
         "ask", {"question": "Did Stalin plan the Great Purge or did it snowball out of control?"}
     )
     embed = record.embeds[0]
-    assert embed["description"].startswith("⚠️ **Historians")
+    assert embed["description"].startswith("⚠️ **The sources here ")
     positions = [f for f in embed["fields"] if f["name"].startswith("Position ")]
     assert len(positions) >= 2
     assert all("held by" in f["name"] and "*Rests on a" in f["value"] for f in positions)
     assert "source source" not in str(positions) and "unsourced source" not in str(positions)
     assert any(f["value"].endswith("*Rests on an unsourced comment*") for f in positions)
+
+
+async def test_a_moderator_note_is_its_own_labelled_field(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "How were Tukhachevsky's arrest, trial and execution carried out?"}
+    )
+    embed = record.embeds[0]
+    note = field(embed, "Moderator note (from outside the sources)")["value"]
+    assert "22 May" in note and "22 May" not in embed["description"]
+    assert "22 May" not in field(embed, "Sources")["value"]
+
+
+async def test_an_answer_resting_on_an_unsourced_comment_is_flagged(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "What did Khrushchev think drove Stalin during the purges?"}
+    )
+    assert record.embeds[0]["description"].startswith("⚠️ **Unverified")
 
 
 async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_and_fake) -> None:
@@ -270,7 +289,8 @@ async def test_help_and_sources(bot_and_fake) -> None:
     assert "Rule: no hypotheticals" in names and "Rule: the 20-year rule" in names
     sources = await fake.slash("sources")
     text = str(sources.embeds[0])
-    assert "u/robinacape" in text and "unsourced" in text and "August 1938" in text
+    assert "u/robinacape" in text and "unsourced" in text
+    assert "discrepancy(ies): `/source info source:serge-1937-yagoda`" in text
 
 
 async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:

@@ -14,6 +14,7 @@ from askbot.config import Settings
 from askbot.curation import PENDING_PROPOSALS_PER_MEMBER
 from askbot.discord.bot import AskBot
 from askbot.discord.checks import NOT_A_MODERATOR
+from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import Entry
 from askbot.store import Actor
 
@@ -85,7 +86,9 @@ async def test_add_with_a_bad_quote_keeps_the_values_and_says_what_failed(bot_an
     refused = await submit_fact_form(fake, opener, typed, **mod(fake))
     assert refused.ephemeral
     assert "citations[0].quote" in refused.content and "not found verbatim" in refused.content
-    assert (await bot.desk.store.counts())["entries"] == 67
+    assert (await bot.desk.store.counts())["entries"] == len(
+        load_fact_base(bundled_facts_dir()).entries
+    )
     again = await fake.click(refused, refused.custom_ids[0], **mod(fake))
     prefilled = {label: c.get("value") for label, c in fields_of(again).items()}
     assert prefilled["Question"] == NEW_QUESTION
@@ -449,8 +452,8 @@ async def test_administrator_is_a_moderator_when_mod_roles_are_set(
 
 
 WITNESS = (
-    "it necessary to suppress Yagoda because he had become, in his turn, an intolerably"
-    " disturbing witness"
+    "Above all was it necessary to suppress Yagoda because he had become, in his turn, an"
+    " intolerably disturbing witness."
 )
 SHORTER = "he had become, in his turn, an intolerably disturbing witness"
 CITATIONS_LABEL = "Citations: source-id | para. N | exact quote"
@@ -492,7 +495,7 @@ async def test_review_embed_names_the_fields_a_later_edit_also_changed(bot_and_f
     form = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
     lines = fields_of(form)[CITATIONS_LABEL]["value"]
     saved = await submit_fact_form(
-        fake, form, {"Citations": lines.replace(WITNESS, WITNESS + ".")}, **mod(fake)
+        fake, form, {"Citations": lines.replace(WITNESS, WITNESS.removesuffix("."))}, **mod(fake)
     )
     assert "as revision 2" in saved.content
 

@@ -7,11 +7,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
 from askbot.bootstrap import cli_actor
 from askbot.citations import (
-    CitedQuote,
+    MODERATOR_NOTE_LABEL,
     bibtex,
     cited_quotes,
     csl_json,
@@ -69,6 +67,8 @@ async def cmd_sources_info(args: argparse.Namespace, desk: FactDesk) -> int:
     citing = await desk.cited_by(source.id)
     print(f"{source.id}: {source.authors}, {source.csl.title} ({source.date or 'n.d.'})")
     print(f"kind: {source.kind.value}\nnote: {source.note}")
+    for moderator_note in source.moderator_notes:
+        print(f"{MODERATOR_NOTE_LABEL}: {moderator_note}")
     for discrepancy in source.discrepancies:
         print(f"discrepancy: {discrepancy}")
     print(f"cited by {len(citing)} entries: {', '.join(citing)}")
@@ -114,15 +114,18 @@ async def cmd_cite(args: argparse.Namespace, desk: FactDesk) -> int:
     elif args.style == "bibtex":
         sys.stdout.write(bibtex(sources_of(entry, sources), sources))
     elif args.json:
-        sys.stdout.write(
-            TypeAdapter(list[CitedQuote]).dump_json(cited_quotes(entry, sources), indent=2).decode()
-            + "\n"
-        )
+        sys.stdout.write(cited_quotes(entry, sources).model_dump_json(indent=2) + "\n")
     else:
-        for quote in cited_quotes(entry, sources):
+        cited = cited_quotes(entry, sources)
+        for quote in cited.quotes:
             held = f", position held by {quote.held_by}" if quote.held_by else ""
-            print(f'[{quote.number}] {quote.locator} ({quote.kind}{held})\n  "{quote.quote}"')
-            print(f"  Note: {plain(quote.note)}\n  Bibliography: {plain(quote.bibliography)}\n")
+            print(
+                f'[{quote.number}] stored text, {quote.locator} ({quote.kind}{held})\n  "{quote.quote}"'
+            )
+            print(f"  Note: {plain(quote.note)}\n")
+        print("Bibliography:")
+        for item in cited.bibliography:
+            print(f"  {plain(item)}")
     return EXIT_OK
 
 
@@ -143,6 +146,8 @@ async def cmd_quote(args: argparse.Namespace, desk: FactDesk) -> int:
     )
     print(f"{report.before}>>>{report.quote}<<<{report.after}\n")
     print(f"About this source: {report.note}")
+    for moderator_note in report.moderator_notes:
+        print(f"{MODERATOR_NOTE_LABEL}: {moderator_note}")
     for discrepancy in report.discrepancies:
         print(f"Discrepancy: {discrepancy}")
     return EXIT_OK

@@ -181,6 +181,7 @@ class EntryStore(Database):
                 "question": row["question"],
                 "also_asked": json.loads(row["also_asked"]),
                 "summary": row["summary"],
+                "moderator_note": row["moderator_note"],
                 "status": row["status"],
                 "positions": [
                     {
@@ -275,13 +276,15 @@ class EntryStore(Database):
         now = utc_now()
         if expected_revision is None:
             await db.execute(
-                "INSERT INTO entries (id, question, summary, status, retired, revision, also_asked, people,"
-                " tags, related, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (id, question, summary, moderator_note, status, retired, revision,"
+                " also_asked, people, tags, related, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry.id, *_entry_columns(entry), now, actor.name),
             )
         else:
             cursor = await db.execute(
-                "UPDATE entries SET question = ?, summary = ?, status = ?, retired = ?, revision = ?,"
+                "UPDATE entries SET question = ?, summary = ?, moderator_note = ?, status = ?,"
+                " retired = ?, revision = ?,"
                 " also_asked = ?, people = ?, tags = ?, related = ?, updated_at = ?, updated_by = ?"
                 " WHERE id = ? AND revision = ?",
                 (*_entry_columns(entry), now, actor.name, entry.id, expected_revision),
@@ -437,6 +440,7 @@ def _entry_columns(entry: Entry) -> tuple[Any, ...]:
     return (
         entry.question,
         entry.summary,
+        entry.moderator_note,
         entry.status.value,
         int(entry.retired),
         entry.revision,

@@ -168,6 +168,8 @@ MIGRATIONS: Sequence[Migration] = (
     );
     CREATE INDEX suggestions_suggester ON suggestions (suggester_id, state);
     """,
+    # 6: an entry's moderator note: outside knowledge, shown labelled, never as the sources' words
+    "ALTER TABLE entries ADD COLUMN moderator_note TEXT",
 )
 
 

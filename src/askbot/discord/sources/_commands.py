@@ -116,7 +116,7 @@ class SourcesCog(commands.Cog):
             ),
             inline=False,
         )
-        add_source_notes(embed, report.note, report.discrepancies)
+        add_source_notes(embed, report.note, report.moderator_notes, report.discrepancies)
         embed.set_footer(text=f"entry {found.id} · citation {n}")
         await interaction.response.send_message(embed=embeds.fit_total(embed, found.id))
 
@@ -166,7 +166,7 @@ class SourcesCog(commands.Cog):
                     embeds.escape(found.csl.container_title), embeds.FIELD_VALUE_LIMIT
                 ),
             )
-        add_source_notes(embed, found.note, found.discrepancies)
+        add_source_notes(embed, found.note, found.moderator_notes, found.discrepancies)
         embed.add_field(
             name=f"Cited by {len(citing)} entries",
             value=embeds.clip(

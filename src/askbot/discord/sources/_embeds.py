@@ -6,19 +6,23 @@ from collections.abc import Sequence
 
 import discord
 
+from askbot.citations import MODERATOR_NOTE_LABEL
 from askbot.discord import embeds
 
 
-def add_source_notes(embed: discord.Embed, note: str, discrepancies: Sequence[str]) -> None:
-    """The source criticism, then each discrepancy the curators found, as fields."""
-    embed.add_field(
-        name="About this source",
-        value=embeds.clip(embeds.escape(note), embeds.FIELD_VALUE_LIMIT),
-        inline=False,
-    )
-    for discrepancy in discrepancies:
+def add_source_notes(
+    embed: discord.Embed, note: str, moderator_notes: Sequence[str], discrepancies: Sequence[str]
+) -> None:
+    """A source's criticism: the note, each moderator note labelled as coming from outside the
+    source, then each discrepancy the curators found, as fields."""
+    labelled = [
+        ("About this source", note),
+        *((MODERATOR_NOTE_LABEL, moderator_note) for moderator_note in moderator_notes),
+        *(("⚠️ Discrepancy", discrepancy) for discrepancy in discrepancies),
+    ]
+    for name, value in labelled:
         embed.add_field(
-            name="⚠️ Discrepancy",
-            value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
+            name=name,
+            value=embeds.clip(embeds.escape(value), embeds.FIELD_VALUE_LIMIT),
             inline=False,
         )

@@ -1,0 +1,103 @@
+"""Forum channels as configured, and the ledger of forum posts seen (one reply each)."""
+
+from __future__ import annotations
+
+from askbot.forum import ForumChannel, ForumChannelSettings, ForumCounts, Outcome
+from askbot.store.database import Database
+from askbot.store.records import utc_now
+
+
+class ForumStore(Database):
+    """Which forum channels askbot replies in, and which posts it has already handled."""
+
+    async def save_forum_channel(self, settings: ForumChannelSettings, added_by: str) -> bool:
+        """Add a channel, or change its settings (its problem note is cleared: the moderator has
+        looked at it); whether it is new."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "SELECT 1 FROM forum_channels WHERE channel_id = ?", (settings.channel_id,)
+            )
+            existed = await cursor.fetchone() is not None
+            await db.execute(
+                "INSERT INTO forum_channels (channel_id, guild_id, mode, answered_tag,"
+                " rephrase_tag, welcome, problem, problem_at, added_by, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?) ON CONFLICT (channel_id) DO UPDATE"
+                " SET guild_id = excluded.guild_id, mode = excluded.mode,"
+                " answered_tag = excluded.answered_tag, rephrase_tag = excluded.rephrase_tag,"
+                " welcome = excluded.welcome, problem = NULL, problem_at = NULL,"
+                " added_by = excluded.added_by, added_at = excluded.added_at",
+                (
+                    settings.channel_id,
+                    settings.guild_id,
+                    settings.mode,
+                    settings.answered_tag,
+                    settings.rephrase_tag,
+                    settings.welcome,
+                    added_by,
+                    utc_now(),
+                ),
+            )
+        return not existed
+
+    async def remove_forum_channel(self, channel_id: int, guild_id: int | None = None) -> bool:
+        """Stop replying in a channel (of ``guild_id``, when given); whether it was configured."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM forum_channels WHERE channel_id = ? AND (? IS NULL OR guild_id = ?)",
+                (channel_id, guild_id, guild_id),
+            )
+            return cursor.rowcount == 1
+
+    async def forum_channel(self, channel_id: int) -> ForumChannel | None:
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM forum_channels WHERE channel_id = ?", (channel_id,)
+            )
+        return ForumChannel(**dict(rows[0])) if rows else None
+
+    async def forum_channels(self, guild_id: int | None = None) -> list[ForumChannel]:
+        """The configured channels (of one guild, when given)."""
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM forum_channels WHERE ? IS NULL OR guild_id = ?"
+                " ORDER BY guild_id, channel_id",
+                (guild_id, guild_id),
+            )
+        return [ForumChannel(**dict(row)) for row in rows]
+
+    async def note_forum_problem(self, channel_id: int, problem: str | None) -> bool:
+        """Keep (or, with None, clear) the note moderators see on a channel; whether it changed
+        (so that posts failing at once, even in two processes, log the problem once)."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE forum_channels SET problem = ?, problem_at = ?"
+                " WHERE channel_id = ? AND problem IS NOT ?",
+                (problem, utc_now() if problem else None, channel_id, problem),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_forum_post(
+        self, thread_id: int, channel_id: int, guild_id: int, outcome: Outcome
+    ) -> bool:
+        """Record a post as handled, once: False when it already was (a duplicate event, or a
+        post handled before a restart), and then nothing is posted again."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO forum_posts (thread_id, channel_id, guild_id, outcome, seen_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO NOTHING",
+                (thread_id, channel_id, guild_id, outcome, utc_now()),
+            )
+            return cursor.rowcount == 1
+
+    async def forum_counts(self) -> ForumCounts:
+        async with self._reading() as db:
+            rows = await db.execute_fetchall(
+                "SELECT outcome, count(*) AS n FROM forum_posts GROUP BY outcome"
+            )
+        by_outcome = {row["outcome"]: int(row["n"]) for row in rows}
+        return ForumCounts(
+            seen=sum(by_outcome.values()),
+            answered=by_outcome.get("answered", 0),
+            pointed=by_outcome.get("pointed", 0),
+            declined=by_outcome.get("declined", 0),
+        )

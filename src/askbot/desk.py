@@ -34,6 +34,7 @@ from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
 from askbot.search import HIGHLIGHT, SearchPage, search_sources
 from askbot.service import AnswerService
 from askbot.store import Actor, Proposal, QueuedQuestion, Store
+from askbot.store.forum import PostClaim, PostLedger
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class FactDesk:
         self._store = store
         self._answers = answers
         self._listeners: list[Listener] = []
+        self._forum_posts = PostLedger(store)
         if answers is not None:
             answers.on_reload = lambda: self._announce(FactChange("reload"))
 
@@ -344,9 +346,8 @@ class FactDesk:
         question = post_question(title, text)
         answer = self.engine.answer(question)
         reply = decide(answer, channel)
-        if not await self._store.claim_forum_post(
-            thread_id, channel.channel_id, channel.guild_id, reply.outcome
-        ):
+        claim = PostClaim(thread_id, channel.channel_id, channel.guild_id, reply.outcome)
+        if not await self._forum_posts.claim(claim):
             return None
         self.answers.record(question, answer)
         return reply

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from askbot.forum import ForumChannel, ForumChannelSettings, ForumCounts, Outcome
 from askbot.store.database import Database
 from askbot.store.records import utc_now
+
+
+@dataclass(frozen=True)
+class PostClaim:
+    """A forum post about to get its reply (``outcome``, as /stats counts it)."""
+
+    thread_id: int
+    channel_id: int
+    guild_id: int
+    outcome: Outcome
 
 
 class ForumStore(Database):
@@ -81,13 +95,23 @@ class ForumStore(Database):
     ) -> bool:
         """Record a post as handled, once: False when it already was (a duplicate event, or a
         post handled before a restart), and then nothing is posted again."""
+        [claimed] = await self.claim_forum_posts(
+            [PostClaim(thread_id, channel_id, guild_id, outcome)]
+        )
+        return claimed
+
+    async def claim_forum_posts(self, claims: Sequence[PostClaim]) -> list[bool]:
+        """``claim_forum_post`` for many posts in one transaction: whether each was claimed."""
+        claimed = []
         async with self.transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO forum_posts (thread_id, channel_id, guild_id, outcome, seen_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO NOTHING",
-                (thread_id, channel_id, guild_id, outcome, utc_now()),
-            )
-            return cursor.rowcount == 1
+            for claim in claims:
+                cursor = await db.execute(
+                    "INSERT INTO forum_posts (thread_id, channel_id, guild_id, outcome, seen_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (thread_id) DO NOTHING",
+                    (claim.thread_id, claim.channel_id, claim.guild_id, claim.outcome, utc_now()),
+                )
+                claimed.append(cursor.rowcount == 1)
+        return claimed
 
     async def forum_counts(self) -> ForumCounts:
         async with self._reading() as db:
@@ -101,3 +125,35 @@ class ForumStore(Database):
             pointed=by_outcome.get("pointed", 0),
             declined=by_outcome.get("declined", 0),
         )
+
+
+class PostLedger:
+    """Claims of forum posts, written together: posts that arrive at once (twenty in a second)
+    cost a transaction or two, not one commit each in a queue that each reply waits behind."""
+
+    def __init__(self, store: ForumStore) -> None:
+        self._store = store
+        self._waiting: list[tuple[PostClaim, asyncio.Future[bool]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def claim(self, claim: PostClaim) -> bool:
+        """Whether this post is ours to reply to (False: already handled)."""
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting.append((claim, answer))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write(), name="askbot-forum-claims")
+        return await answer
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                claimed = await self._store.claim_forum_posts([claim for claim, _ in batch])
+            except Exception as exc:  # each waiting post fails with it; the next batch tries anew
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), won in zip(batch, claimed, strict=True):
+                if not answer.done():
+                    answer.set_result(won)

@@ -63,11 +63,14 @@ class ForumStore(Database):
             return cursor.rowcount == 1
 
     async def forum_channel(self, channel_id: int) -> ForumChannel | None:
-        async with self._reading() as db:
-            rows = await db.execute_fetchall(
+        async with (
+            self._reading() as db,
+            db.execute(
                 "SELECT * FROM forum_channels WHERE channel_id = ?", (channel_id,)
-            )
-        return ForumChannel(**dict(rows[0])) if rows else None
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return ForumChannel(**dict(row)) if row else None
 
     async def forum_channels(self, guild_id: int | None = None) -> list[ForumChannel]:
         """The configured channels (of one guild, when given)."""

@@ -352,6 +352,7 @@ def test_stats_and_unanswered(capsys: pytest.CaptureFixture[str]) -> None:
         "declined  1",
         "top entries:",
         f"      1  {ARREST}",
+        "forum posts seen 0: answered 0, pointed 0, declined 0",
     ]
 
     code, out, _ = run(capsys, "unanswered")

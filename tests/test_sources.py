@@ -93,6 +93,8 @@ async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Pat
         db.execute("DROP TABLE entry_vectors")
         db.execute("DROP TABLE feedback")
         db.execute("DROP INDEX suggestions_suggester")
+        db.execute("DROP TABLE forum_channels")
+        db.execute("DROP TABLE forum_posts")
         db.execute("ALTER TABLE entries DROP COLUMN moderator_note")
         db.execute("PRAGMA user_version = 2")
     async with await Store.open(path) as store:

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     unanswered_limit: int = Field(
         default=1000, ge=1, le=100_000, description="Most questions kept in the unanswered queue."
     )
+    message_content: bool = Field(
+        default=False,
+        description="Use the privileged message-content intent: forum posts' first messages are read too.",
+    )
     unanswered_days: float = Field(
         default=90.0, gt=0, le=36_500, description="Days a queued question is kept unasked."
     )

@@ -22,10 +22,19 @@ from askbot.citations import EntryCitations, cited_quotes
 from askbot.config import Settings
 from askbot.curation import ImportPlan, Review, RevisionChange, Stats
 from askbot.errors import Refused
+from askbot.forum import (
+    ForumChannel,
+    ForumChannelSettings,
+    ForumCounts,
+    ForumReply,
+    decide,
+    post_question,
+)
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
 from askbot.search import HIGHLIGHT, SearchPage, search_sources
 from askbot.service import AnswerService
 from askbot.store import Actor, Proposal, QueuedQuestion, Store, unusable
+from askbot.store.forum import PostClaim, PostLedger
 
 # The adapters take what they need of the store's vocabulary from here, never from the store.
 __all__ = ["Actor", "FactChange", "FactDesk", "Proposal", "QueuedQuestion", "unusable"]
@@ -56,6 +65,7 @@ class FactDesk:
         self._store = store
         self._answers = answers
         self._listeners: list[Listener] = []
+        self._forum_posts = PostLedger(store)
         if answers is not None:
             answers.on_reload = lambda: self._announce(FactChange("reload"))
 
@@ -306,3 +316,41 @@ class FactDesk:
 
     async def reject(self, proposal_id: int, moderator: Actor, reason: str) -> Proposal:
         return await curation.reject(self._store, proposal_id, moderator, reason)
+
+    # --- forum channels ---------------------------------------------------------------------------
+
+    async def forum_channel(self, channel_id: int) -> ForumChannel | None:
+        return await self._store.forum_channel(channel_id)
+
+    async def forum_channels(self, guild_id: int | None = None) -> list[ForumChannel]:
+        return await self._store.forum_channels(guild_id)
+
+    async def save_forum_channel(self, settings: ForumChannelSettings, actor: Actor) -> bool:
+        """Reply in a forum channel from now on (or change how); whether it is new."""
+        return await self._store.save_forum_channel(settings, actor.name)
+
+    async def remove_forum_channel(self, channel_id: int, guild_id: int | None = None) -> bool:
+        return await self._store.remove_forum_channel(channel_id, guild_id)
+
+    async def note_forum_problem(self, channel_id: int, problem: str | None) -> bool:
+        """Note (None: clear) a channel's problem for moderators; whether the note changed."""
+        return await self._store.note_forum_problem(channel_id, problem)
+
+    async def forum_counts(self) -> ForumCounts:
+        return await self._store.forum_counts()
+
+    async def forum_post(
+        self, channel: ForumChannel, thread_id: int, title: str, text: str | None = None
+    ) -> ForumReply | None:
+        """The one reply a new post in a configured channel gets (the bot); None when the post
+        was already handled (a duplicate event, or before a restart). Answered from memory; the
+        post is claimed in the database before anything is posted, and the question is counted
+        and queued like /ask's in the background."""
+        question = post_question(title, text)
+        answer = self.engine.answer(question)
+        reply = decide(answer, channel)
+        claim = PostClaim(thread_id, channel.channel_id, channel.guild_id, reply.outcome)
+        if not await self._forum_posts.claim(claim):
+            return None
+        self.answers.record(question, answer)
+        return reply

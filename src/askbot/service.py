@@ -87,13 +87,18 @@ class AnswerService:
     def ask(self, question: str) -> Answer:
         """Answer from memory; the question is recorded afterwards, never before the reply."""
         answer = self.engine.answer(question)
+        self.record(question, answer)
+        return answer
+
+    def record(self, question: str, answer: Answer) -> None:
+        """Queue an answered question to be counted (and, if nothing answered it, queued for the
+        moderators) by the background writer."""
         asked = asked_question(question, answer)
         if asked is not None:
             self._unrecorded.append(asked)
             self._drop_overflow()
             self._all_recorded.clear()
             self._has_unrecorded.set()
-        return answer
 
     async def recorded(self) -> None:
         """Wait until every question asked so far is in the database."""

@@ -63,7 +63,17 @@ class Parser(argparse.ArgumentParser):
 
 
 # Text arguments that reach the database or JSON: both need valid UTF-8.
-TEXT_ARGUMENTS = ("question", "text", "id", "entry", "source", "reason")
+TEXT_ARGUMENTS = (
+    "question",
+    "text",
+    "id",
+    "entry",
+    "source",
+    "reason",
+    "welcome",
+    "answered_tag",
+    "rephrase_tag",
+)
 
 
 def _check_text_arguments(args: argparse.Namespace) -> None:

@@ -82,6 +82,11 @@ async def cmd_stats(args: argparse.Namespace, desk: FactDesk) -> int:
         print("top entries:")
     for entry_id, count in figures.top_entries:
         print(f"  {count:5}  {entry_id}")
+    forum = await desk.forum_counts()
+    print(
+        f"forum posts seen {forum.seen}: answered {forum.answered}, pointed {forum.pointed},"
+        f" declined {forum.declined}"
+    )
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ EXTENSIONS = (
     "askbot.discord.cogs.ask",
     "askbot.discord.sources",
     "askbot.discord.curate",
+    "askbot.discord.forum",
     "askbot.discord.heartbeat",
 )
 
@@ -51,13 +52,17 @@ class AskTree(app_commands.CommandTree["AskBot"]):
 
 
 class AskBot(commands.Bot):
-    """askbot on Discord. Needs no privileged intents: everything arrives as interactions."""
+    """askbot on Discord. Needs no privileged intents: everything arrives as interactions, and new
+    forum posts as thread events."""
 
     desk: FactDesk
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
-        intents.guilds = True  # guild and role data for permission checks
+        intents.guilds = True  # guild and role data for permission checks; new forum posts
+        # Privileged, and never required: forum posts' first messages are then read, not only
+        # their titles (the intent must also be enabled in the Developer Portal).
+        intents.message_content = settings.message_content
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

@@ -3,6 +3,7 @@ transactions and migrations work)."""
 
 from askbot.store.database import StaleRevision, unusable
 from askbot.store.entries import EntryStore
+from askbot.store.forum import ForumStore
 from askbot.store.index import SearchIndex
 from askbot.store.proposals import ProposalStore
 from askbot.store.questions import QuestionStore
@@ -21,7 +22,7 @@ from askbot.store.records import (
 from askbot.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(EntryStore, ProposalStore, QuestionStore, SearchIndex):
+class Store(EntryStore, ProposalStore, QuestionStore, SearchIndex, ForumStore):
     """Async access to one askbot database."""
 
 

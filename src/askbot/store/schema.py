@@ -170,6 +170,31 @@ MIGRATIONS: Sequence[Migration] = (
     """,
     # 6: an entry's moderator note: outside knowledge, shown labelled, never as the sources' words
     "ALTER TABLE entries ADD COLUMN moderator_note TEXT",
+    # 7: forum channels the bot replies in, and every post it has seen there (each gets at most
+    # one reply, across restarts and duplicate events)
+    """
+    CREATE TABLE forum_channels (
+        channel_id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('answer', 'point', 'rules-only')),
+        answered_tag TEXT,
+        rephrase_tag TEXT,
+        welcome TEXT,
+        problem TEXT,
+        problem_at TEXT,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX forum_channels_guild ON forum_channels (guild_id);
+    CREATE TABLE forum_posts (
+        thread_id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL,
+        guild_id INTEGER NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('answered', 'pointed', 'declined', 'welcomed', 'silent')),
+        seen_at TEXT NOT NULL
+    );
+    """,
 )
 
 

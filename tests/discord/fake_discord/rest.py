@@ -89,8 +89,12 @@ class Rest:
         r.add_post(f"{a}/webhooks/{{app}}/{{token}}", self._followup)
         r.add_route("*", f"{a}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._webhook_msg)
         r.add_post(f"{a}/channels/{{channel}}/messages", self._channel_message)
+        self._add_routes(r, a)
         r.add_route("*", "/{tail:.*}", self._unknown)
         return app
+
+    def _add_routes(self, router: web.UrlDispatcher, prefix: str) -> None:
+        """Where a module extending the stand-in (fake_forum.py) adds its routes."""
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:

@@ -269,6 +269,13 @@ class CurateCog(commands.Cog):
         embed.add_field(name="Answered", value=str(figures.answered))
         embed.add_field(name="No match", value=str(figures.no_match))
         embed.add_field(name="Declined", value=str(figures.declined))
+        forum = await self.bot.desk.forum_counts()
+        embed.add_field(
+            name="Forum posts",
+            value=f"{forum.seen} seen: {forum.answered} answered, {forum.pointed} pointed,"
+            f" {forum.declined} declined",
+            inline=False,
+        )
         top = (
             "\n".join(f"{count}x `{entry_id}`" for entry_id, count in figures.top_entries)
             or "none yet"

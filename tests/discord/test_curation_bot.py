@@ -138,6 +138,31 @@ async def test_suggest_then_approve_goes_live_at_once(bot_and_fake) -> None:
     assert "suggestion.add" in actions and "suggestion.approve" in actions
 
 
+async def test_every_review_control_checks_the_moderator_again(bot_and_fake) -> None:
+    """The menu, the buttons and the reject form each check who uses them (a moderator who has
+    lost the role since the list was sent is refused), and nothing is decided."""
+    fake, bot = bot_and_fake
+    opener = await fake.slash("fact suggest", {})
+    await submit_fact_form(
+        fake,
+        opener,
+        {"Question": NEW_QUESTION, "Summary": "S.", "Citations": GOOD_CITATION},
+    )
+    review = await fake.slash("review", {}, **mod(fake))
+    refused = await fake.select(review, review.custom_ids[0], ["1"])  # the role is gone
+    assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    form = await fake.click(opened, "askbot:review:reject:1", **mod(fake))
+    for control in ("askbot:review:approve:1", "askbot:review:reject:1"):
+        refused = await fake.click(opened, control)
+        assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    refused = await fake.submit_modal(form.modal["custom_id"], {field_id(form, "Why"): "No."})
+    assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    pending = await bot.desk.store.proposal(1)
+    assert pending is not None and pending.state == "pending"
+    assert fake.direct_messages == []
+
+
 async def test_reject_needs_a_reason_and_is_recorded(bot_and_fake) -> None:
     fake, bot = bot_and_fake
     opener = await fake.slash("fact suggest", {})

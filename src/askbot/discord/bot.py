@@ -1,5 +1,5 @@
-"""The bot: one store, the answer service over it (the engine, kept current), the cogs, one error
-handler and one log line for every command."""
+"""The bot: the fact desk (the store, and the engine kept current), the cogs, one error handler
+and one log line for every command. Changes to the fact base reach cogs as ``on_fact_change``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ so the bot checks every time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -77,7 +77,7 @@ class GuardedModal(discord.ui.Modal):
 
     refused: str | None = None
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+    async def on_error(self, interaction: discord.Interaction[AskBot], error: Exception, /) -> None:
         await errors.handle(interaction, error, self.refused)
 
 

@@ -76,7 +76,7 @@ def _context(interaction: discord.Interaction[AskBot]) -> str:
 
 
 async def handle(
-    interaction: discord.Interaction[Any], error: Exception, refused: str | None = None
+    interaction: discord.Interaction[AskBot], error: Exception, refused: str | None = None
 ) -> str:
     """Answer a failed interaction; log our own failures with their context. A command's
     ``extras["refused"]`` (or ``refused``, for components) heads a refused change's problems.
@@ -100,7 +100,7 @@ def guarded(callback: Callback) -> Callback:
     (a component's ``refused`` heads a refused change's problems)."""
 
     @functools.wraps(callback)
-    async def wrapper(self: Any, interaction: discord.Interaction[Any], *args: Any) -> Any:
+    async def wrapper(self: Any, interaction: discord.Interaction[AskBot], *args: Any) -> Any:
         try:
             return await callback(self, interaction, *args)
         except Exception as error:  # every failure gets a reply and a log line

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from askbot.store.database import Database
+from askbot.store.records import ParagraphMatch
 
 
 class SearchIndex(Database):
@@ -12,7 +11,7 @@ class SearchIndex(Database):
 
     async def search_paragraphs(
         self, match: str, limit: int, offset: int, marker: str
-    ) -> tuple[int, list[dict[str, Any]]]:
+    ) -> tuple[int, list[ParagraphMatch]]:
         """Paragraphs matching an FTS5 expression, best (bm25) first, with highlighted snippets."""
         async with self._reading() as db:
             total_rows = list(
@@ -26,4 +25,4 @@ class SearchIndex(Database):
                 " LIMIT ? OFFSET ?",
                 (marker, marker, match, limit, offset),
             )
-        return int(total_rows[0][0]), [dict(row) for row in rows]
+        return int(total_rows[0][0]), [ParagraphMatch(**dict(row)) for row in rows]

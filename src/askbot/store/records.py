@@ -169,5 +169,15 @@ class AskCount:
     count: int
 
 
+@dataclass(frozen=True)
+class ParagraphMatch:
+    """A source paragraph that matched a search: which document, which paragraph (1-based), and
+    its snippet with the hits marked."""
+
+    document: str
+    paragraph: int
+    snippet: str
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

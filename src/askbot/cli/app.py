@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from importlib.metadata import version
 
-from askbot.cli import ask, bot, entries, facts, ops, review, sources
+from askbot.cli import ask, bot, entries, facts, learning, ops, review, sources
 from askbot.cli.base import (
     EXIT_INVALID,
     EXIT_OUTPUT_CLOSED,
@@ -82,7 +82,16 @@ def failed(error: AskbotError) -> int:
     return error.code if isinstance(error, CliError) else EXIT_INVALID
 
 
-GROUPS = (ask, facts, entries, review, bot, sources, ops)  # in the order `askbot --help` lists
+GROUPS = (
+    ask,
+    facts,
+    entries,
+    review,
+    learning,
+    bot,
+    sources,
+    ops,
+)  # in the order `askbot --help` lists
 
 
 def build_parser() -> argparse.ArgumentParser:

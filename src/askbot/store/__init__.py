@@ -4,24 +4,29 @@ transactions and migrations work)."""
 from askbot.store.database import StaleRevision, unusable
 from askbot.store.entries import EntryStore
 from askbot.store.index import SearchIndex
+from askbot.store.learning import LearningStore
 from askbot.store.proposals import ProposalStore
 from askbot.store.questions import QuestionStore
 from askbot.store.records import (
     Actor,
+    AnswerWeek,
     AskCount,
     AskedQuestion,
     AuditLine,
+    Label,
+    PendingQuestion,
     Proposal,
     QueuedQuestion,
     QueueLimits,
     Revision,
     RevisionInfo,
+    StoredCalibration,
     utc_now,
 )
 from askbot.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(EntryStore, ProposalStore, QuestionStore, SearchIndex):
+class Store(EntryStore, ProposalStore, QuestionStore, LearningStore, SearchIndex):
     """Async access to one askbot database."""
 
 
@@ -29,9 +34,12 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Actor",
+    "AnswerWeek",
     "AskCount",
     "AskedQuestion",
     "AuditLine",
+    "Label",
+    "PendingQuestion",
     "Proposal",
     "QueueLimits",
     "QueuedQuestion",
@@ -39,6 +47,7 @@ __all__ = [
     "RevisionInfo",
     "StaleRevision",
     "Store",
+    "StoredCalibration",
     "unusable",
     "utc_now",
 ]

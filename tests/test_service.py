@@ -94,7 +94,7 @@ async def queued(store: Store) -> list[str]:
 async def test_a_full_queue_drops_the_least_asked_and_among_them_the_longest_unasked(
     tmp_path: Path,
 ) -> None:
-    limits = QueueLimits(size=3, max_age_days=36_500)
+    limits = QueueLimits(size=3, max_age_days=36_500, retention_days=36_500)
     async with await Store.open(tmp_path / "q.db", queue_limits=limits) as store:
         await queue(
             store,

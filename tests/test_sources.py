@@ -91,7 +91,8 @@ async def test_migration_builds_the_search_index_from_stored_texts(tmp_path: Pat
     ) as db:  # take the database back to schema 2, before the index existed
         db.execute("DROP TABLE paragraph_index")
         db.execute("DROP TABLE entry_vectors")
-        db.execute("DROP TABLE feedback")
+        for table in ("meta", "member_marks", "misfires", "labels", "answer_weeks", "calibrations"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX suggestions_suggester")
         db.execute("DROP TABLE forum_channels")
         db.execute("DROP TABLE forum_posts")

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process, utils
 
 from askbot.citations import MODERATOR_NOTE_LABEL
 from askbot.embedding import StoredVectors
-from askbot.matching import Matcher, ScoredEntry
+from askbot.matching import Calibration, Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source, SourceKind
 from askbot.rules import Rule, check_rules
 from askbot.store import AskedQuestion, Store
@@ -100,6 +100,7 @@ class AnswerEngine:
         sources: Iterable[Source],
         aliases: Sequence[AliasGroup],
         stored: Mapping[str, StoredVectors] | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.sources = {s.id: s for s in sources}
 
@@ -108,7 +109,7 @@ class AnswerEngine:
                 if not entry.retired and entry.citations:
                     yield entry
 
-        self.matcher = Matcher(live(), aliases, stored)
+        self.matcher = Matcher(live(), aliases, stored, calibration=calibration)
         self.fresh = self.matcher.fresh
         self._index = {entry_id: i for i, entry_id in enumerate(self.matcher.ids)}
 
@@ -355,12 +356,15 @@ def queue_key(question: str) -> str:
 
 
 async def load_engine(store: Store) -> AnswerEngine:
-    """The engine for the store's fact base: stored vectors reused, new ones embedded off the
-    event loop and kept, so an unchanged entry is never embedded twice."""
+    """The engine for the store's fact base, answering with the calibration applied there (the
+    shipped one when none is): stored vectors reused, new ones embedded off the event loop and
+    kept, so an unchanged entry is never embedded twice."""
     fact_base = await store.load_fact_base()
     stored = await store.entry_vectors()
+    applied = await store.active_calibration()
+    calibration = Calibration.model_validate_json(applied.calibration) if applied else None
     engine = await asyncio.to_thread(
-        AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored
+        AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored, calibration
     )
     if engine.fresh:
         await store.put_entry_vectors(engine.fresh)

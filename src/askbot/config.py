@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     unanswered_days: float = Field(
         default=90.0, gt=0, le=36_500, description="Days a queued question is kept unasked."
     )
+    question_retention_days: float = Field(
+        default=90.0,
+        gt=0,
+        le=36_500,
+        description="Days a member's unlabelled question (queued or flagged) is kept at most.",
+    )
 
     @field_validator("mod_roles", mode="before")
     @classmethod

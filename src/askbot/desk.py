@@ -10,10 +10,13 @@ way. The adapters never touch the store or the engine themselves.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from askbot import curation
 from askbot.answering import Answer, AnswerEngine, ask, load_engine
@@ -30,10 +33,22 @@ from askbot.forum import (
     decide,
     post_question,
 )
+from askbot.learning import calibrate, labels
+from askbot.learning.calibrate import CalibrationPlan
+from askbot.learning.quality import Figures, Quality, measure
 from askbot.models import AliasGroup, Entry, EntryStatus, FactBase, Source
 from askbot.search import HIGHLIGHT, SearchPage, search_sources
 from askbot.service import AnswerService
-from askbot.store import Actor, Proposal, QueuedQuestion, Store, unusable
+from askbot.store import (
+    Actor,
+    Label,
+    PendingQuestion,
+    Proposal,
+    QueuedQuestion,
+    Store,
+    StoredCalibration,
+    unusable,
+)
 from askbot.store.forum import PostClaim, PostLedger
 
 # The adapters take what they need of the store's vocabulary from here, never from the store.
@@ -154,10 +169,76 @@ class FactDesk:
         """Answer with an engine built for this one question (the CLI)."""
         return await ask(await load_engine(self._store), self._store, question, record=record)
 
-    async def record_feedback(
+    async def record_misfire(
         self, normalised: str, example: str, entry_id: str, member_id: str
     ) -> bool:
-        return await self._store.record_feedback(normalised, example, entry_id, member_id)
+        """ "Not what I asked": False when this member had already said so of this answer."""
+        return await self._store.record_misfire(normalised, example, entry_id, member_id)
+
+    async def record_confirmation(self, normalised: str, entry_id: str, member_id: str) -> bool:
+        """ "That answered it": False when this member had already said so of this answer."""
+        return await self._store.record_confirmation(normalised, entry_id, member_id)
+
+    # --- labelling, quality, calibration ----------------------------------------------------------
+
+    async def misfires(self, limit: int = 25) -> list[PendingQuestion]:
+        return await self._store.misfires(limit=limit)
+
+    async def to_label(self, limit: int = 25) -> list[PendingQuestion]:
+        """Every question waiting for a label: misfires first, then the unanswered queue."""
+        return [*await self._store.misfires(limit=limit), *await self._store.queued(limit=limit)]
+
+    async def labels(self) -> list[Label]:
+        return await self._store.labels()
+
+    async def label_answer(
+        self, ref: str, entry_id: str, actor: Actor, *, also_asked: bool = False
+    ) -> tuple[Label, Entry | None]:
+        label, edited = await labels.label_answer(
+            self._store, ref, entry_id, actor, also_asked=also_asked
+        )
+        if edited is not None:
+            await self._changed("entry.edit", edited.id)
+        return label, edited
+
+    async def label_none(self, ref: str, actor: Actor) -> Label:
+        return await labels.label_none(self._store, ref, actor)
+
+    async def label_rule(self, ref: str, rule: str, actor: Actor) -> Label:
+        return await labels.label_rule(self._store, ref, rule, actor)
+
+    async def dismiss(self, ref: str) -> PendingQuestion:
+        return await labels.dismiss(self._store, ref)
+
+    async def export_labels(self, directory: Path) -> Path:
+        return await asyncio.to_thread(labels.export, await self._store.labels(), directory)
+
+    async def quality(self) -> Quality:
+        """The engine on every community label now, against the figures the last calibration
+        was applied with; members' verdicts for the last twelve weeks."""
+        engine = (
+            self._answers.engine if self._answers is not None else await load_engine(self._store)
+        )
+        now = await asyncio.to_thread(measure, engine, await self._store.labels())
+        applied = await self._store.active_calibration()
+        then = Figures(**json.loads(applied.report)["all_labels"]) if applied else None
+        return Quality(
+            now, then, applied.applied_at if applied else None, await self._store.answer_weeks()
+        )
+
+    async def plan_calibration(self) -> CalibrationPlan:
+        return await calibrate.plan_calibration(self._store)
+
+    async def apply_calibration(self, plan: CalibrationPlan, actor: Actor) -> int:
+        number = await calibrate.apply_calibration(self._store, plan, actor)
+        await self._changed("calibration.apply", str(number))
+        return number
+
+    async def revert_calibration(self, actor: Actor) -> StoredCalibration | None:
+        reverted = await self._store.revert_calibration(actor)
+        if reverted is not None:
+            await self._changed("calibration.revert", str(reverted.id))
+        return reverted
 
     # --- reading ----------------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ async def test_ask_answers_publicly_with_sources_and_buttons(bot_and_fake) -> No
     assert "para. 11" in sources and "Victor Serge" in sources
     assert record.custom_ids == [
         "askbot:sources:yagoda-arrest-why",
+        "askbot:answered:yagoda-arrest-why",
         "askbot:wrong:yagoda-arrest-why",
     ]
 
@@ -117,9 +118,9 @@ async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
     assert any("para. 11" in f["name"] for f in sources.embeds[0]["fields"])
     wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral and "moderators" in wrong.content
-    queue = await bot.desk.store.unanswered()
-    assert [(row.normalised, row.count) for row in queue] == [
-        ("why did stalin have yagoda arrested", 1)
+    misfires = await bot.desk.misfires()
+    assert [(row.normalised, row.got, row.count) for row in misfires] == [
+        ("why did stalin have yagoda arrested", "yagoda-arrest-why", 1)
     ]
 
 
@@ -169,9 +170,7 @@ async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     # the question read back from the escaped embed is the member's own text
     wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral
-    assert (await bot.desk.store.unanswered())[
-        0
-    ].normalised == "why did stalin have yagoda arrested"
+    assert (await bot.desk.misfires())[0].normalised == "why did stalin have yagoda arrested"
 
 
 async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> None:
@@ -416,9 +415,9 @@ async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) 
     assert "already" in clicks[-1].content
     again = await fake.slash("ask", {"question": QUESTION.lower()})
     await fake.click(again, "askbot:wrong:yagoda-arrest-why")
-    queue = await bot.desk.store.unanswered()
-    assert [(row.normalised, row.count) for row in queue] == [
+    misfires = await bot.desk.misfires()
+    assert [(row.normalised, row.count) for row in misfires] == [
         ("why did stalin have yagoda arrested", 1)
     ]
     await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
-    assert (await bot.desk.store.unanswered())[0].count == 2
+    assert (await bot.desk.misfires())[0].count == 2

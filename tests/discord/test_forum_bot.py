@@ -89,6 +89,7 @@ async def test_a_confident_match_is_answered_with_the_ask_embed_and_tagged(
     assert embed["author"]["name"] == f"Q: {ANSWERED}" and "Serge" in embed["description"]
     assert message.custom_ids == [
         "askbot:sources:yagoda-arrest-why",
+        "askbot:answered:yagoda-arrest-why",
         "askbot:wrong:yagoda-arrest-why",
     ]
     await fake.wait_until(lambda: bool(fake.tag_edits), what="the answered tag")

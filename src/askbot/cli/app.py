@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from importlib.metadata import version
 
-from askbot.cli import ask, bot, entries, facts, forum, ops, review, sources
+from askbot.cli import ask, bot, entries, facts, forum, learning, ops, review, sources
 from askbot.cli.base import (
     EXIT_INVALID,
     EXIT_OUTPUT_CLOSED,
@@ -88,6 +88,7 @@ GROUPS = (
     entries,
     review,
     forum,
+    learning,
     bot,
     sources,
     ops,

@@ -5,25 +5,30 @@ from askbot.store.database import StaleRevision, unusable
 from askbot.store.entries import EntryStore
 from askbot.store.forum import ForumStore
 from askbot.store.index import SearchIndex
+from askbot.store.learning import LearningStore
 from askbot.store.proposals import ProposalStore
 from askbot.store.questions import QuestionStore
 from askbot.store.records import (
     Actor,
+    AnswerWeek,
     AskCount,
     AskedQuestion,
     AuditLine,
+    Label,
     ParagraphMatch,
+    PendingQuestion,
     Proposal,
     QueuedQuestion,
     QueueLimits,
     Revision,
     RevisionInfo,
+    StoredCalibration,
     utc_now,
 )
 from askbot.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(EntryStore, ProposalStore, QuestionStore, SearchIndex, ForumStore):
+class Store(EntryStore, ProposalStore, QuestionStore, LearningStore, SearchIndex, ForumStore):
     """Async access to one askbot database."""
 
 
@@ -31,10 +36,13 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Actor",
+    "AnswerWeek",
     "AskCount",
     "AskedQuestion",
     "AuditLine",
+    "Label",
     "ParagraphMatch",
+    "PendingQuestion",
     "Proposal",
     "QueueLimits",
     "QueuedQuestion",
@@ -42,6 +50,7 @@ __all__ = [
     "RevisionInfo",
     "StaleRevision",
     "Store",
+    "StoredCalibration",
     "unusable",
     "utc_now",
 ]

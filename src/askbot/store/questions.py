@@ -1,4 +1,5 @@
-"""Questions as asked: outcome counts, the unanswered queue, feedback."""
+"""Questions as asked: outcome counts by entry and by week, the unanswered queue, and how long
+members' text is kept."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ import aiosqlite
 
 from askbot.store.database import Database
 from askbot.store.records import AskCount, AskedQuestion, QueuedQuestion, utc_now
+
+
+def _days_ago(days: float) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def this_week() -> str:
+    """The ISO week now, ``2026-W49``: answers and members' verdicts are counted by it."""
+    year, week, _ = datetime.now(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 class QuestionStore(Database):
@@ -29,23 +40,6 @@ class QuestionStore(Database):
             (normalised, example, now, now),
         )
 
-    async def record_feedback(
-        self, normalised: str, example: str, entry_id: str, member_id: str
-    ) -> bool:
-        """A member's "this answer missed my question": it joins the moderators' queue once per
-        member, question and answer. False when this member had already said so."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO feedback (normalised, entry_id, member_id, created_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (normalised, entry_id, member_id, utc_now()),
-            )
-            if cursor.rowcount != 1:
-                return False
-            await self._queue_unanswered(db, normalised, example)
-            await self._trim_unanswered(db)
-        return True
-
     async def record_asked(self, asked: Sequence[AskedQuestion]) -> None:
         """Count questions by outcome, in one transaction; no-match ones also join the queue."""
         async with self.transaction() as db:
@@ -54,6 +48,13 @@ class QuestionStore(Database):
                 " ON CONFLICT (status, entry_id) DO UPDATE SET count = count + 1",
                 [(question.status, question.entry_id or "") for question in asked],
             )
+            answered = sum(question.status == "answered" for question in asked)
+            if answered:
+                await db.execute(
+                    "INSERT INTO answer_weeks (week, answered) VALUES (?, ?)"
+                    " ON CONFLICT (week) DO UPDATE SET answered = answered + excluded.answered",
+                    (this_week(), answered),
+                )
             for question in asked:
                 if question.unanswered is not None:
                     await self._queue_unanswered(db, *question.unanswered)
@@ -65,10 +66,15 @@ class QuestionStore(Database):
             await self._trim_unanswered(db)
 
     async def _trim_unanswered(self, db: aiosqlite.Connection) -> None:
-        oldest = datetime.now(UTC) - timedelta(days=self.queue_limits.max_age_days)
-        await db.execute(
-            "DELETE FROM unanswered WHERE last_asked < ?", (oldest.isoformat(timespec="seconds"),)
-        )
+        """The queue limits, and the retention limit on members' text: a question first asked
+        (or flagged) longer ago than ``retention_days`` and not labelled is deleted, and so are
+        the once-per-member marks as old."""
+        oldest = _days_ago(self.queue_limits.max_age_days)
+        await db.execute("DELETE FROM unanswered WHERE last_asked < ?", (oldest,))
+        kept_from = _days_ago(self.queue_limits.retention_days)
+        await db.execute("DELETE FROM unanswered WHERE first_asked < ?", (kept_from,))
+        await db.execute("DELETE FROM misfires WHERE first_flagged < ?", (kept_from,))
+        await db.execute("DELETE FROM member_marks WHERE created_at < ?", (kept_from,))
         await db.execute(
             "DELETE FROM unanswered WHERE normalised IN (SELECT normalised FROM unanswered"
             " ORDER BY count, last_asked LIMIT max(0, (SELECT count(*) FROM unanswered) - ?))",

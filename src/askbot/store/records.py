@@ -38,6 +38,7 @@ class QueueLimits:
 
     size: int = 1000
     max_age_days: float = 90.0
+    retention_days: float = 90.0  # members' text not labelled by then is deleted, however asked
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,57 @@ class ParagraphMatch:
     document: str
     paragraph: int
     snippet: str
+
+
+@dataclass(frozen=True)
+class PendingQuestion:
+    """A member's question waiting for a moderator's label: from the unanswered queue
+    (``ref`` ``u<n>``, ``got`` None) or flagged "Not what I asked" (``m<n>``, ``got`` the entry
+    it was answered with)."""
+
+    ref: str
+    normalised: str
+    question: str
+    count: int
+    got: str | None
+    last: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """A moderator's verdict on a member's question: ``expect`` an entry id, ``no_match``,
+    ``hypothetical`` or ``recent-events`` (the tests/data/questions.yaml vocabulary)."""
+
+    normalised: str
+    question: str
+    expect: str
+    got: str | None
+    labelled_by: str
+    labelled_at: str
+
+
+@dataclass(frozen=True)
+class AnswerWeek:
+    """One ISO week (``2026-W49``): answers given, and how many members confirmed or flagged."""
+
+    week: str
+    answered: int
+    confirmed: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class StoredCalibration:
+    """A calibration applied from ``askbot calibrate --apply``: coefficients as JSON (the
+    ``matching.Calibration`` model), the figures it was applied on, who applied it and when."""
+
+    id: int
+    calibration: str
+    report: str
+    applied_by: str
+    applied_at: str
+    reverted_by: str | None
+    reverted_at: str | None
 
 
 def utc_now() -> str:

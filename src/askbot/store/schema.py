@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
 import aiosqlite
@@ -31,6 +34,91 @@ async def _add_search_index(db: aiosqlite.Connection) -> None:
     )
     for row in await db.execute_fetchall("SELECT name, text FROM documents"):
         await index_paragraphs(db, row["name"], row["text"])
+
+
+def member_mark(secret: bytes, kind: str, member_id: str, normalised: str, entry_id: str) -> str:
+    """What is kept of "this member already said so": a keyed hash of the member, the question and
+    the answer together. It cannot be turned back into a member id without the database's secret,
+    and no two of a member's marks share anything, so nothing links a member to their questions."""
+    message = "\0".join((kind, member_id, normalised, entry_id)).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+LEARNING_TABLES = """
+    CREATE TABLE meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE member_marks (
+        token TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE misfires (
+        id INTEGER PRIMARY KEY,
+        normalised TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        example TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_flagged TEXT NOT NULL,
+        last_flagged TEXT NOT NULL,
+        UNIQUE (normalised, entry_id)
+    );
+    CREATE TABLE labels (
+        normalised TEXT PRIMARY KEY,
+        question TEXT NOT NULL,
+        expect TEXT NOT NULL,
+        got TEXT,
+        labelled_by TEXT NOT NULL,
+        labelled_at TEXT NOT NULL
+    );
+    CREATE TABLE answer_weeks (
+        week TEXT PRIMARY KEY,
+        answered INTEGER NOT NULL DEFAULT 0,
+        confirmed INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE calibrations (
+        id INTEGER PRIMARY KEY,
+        calibration TEXT NOT NULL,
+        report TEXT NOT NULL,
+        applied_by TEXT NOT NULL,
+        applied_at TEXT NOT NULL,
+        reverted_by TEXT,
+        reverted_at TEXT
+    )
+"""
+
+
+async def _add_learning(db: aiosqlite.Connection) -> None:
+    """8: the community teaches the bot: misfires (question and the entry it got), moderators'
+    labels, weekly confirmed/flagged counts, stored calibrations; "Not what I asked" marks keep a
+    keyed hash instead of the member id (the old rows are hashed, then the ids dropped)."""
+    for statement in LEARNING_TABLES.split(";"):
+        await db.execute(statement)
+    secret = secrets.token_bytes(32)
+    await db.execute("INSERT INTO meta (name, value) VALUES ('member_secret', ?)", (secret.hex(),))
+    rows = await db.execute_fetchall(
+        "SELECT f.normalised, f.entry_id, f.member_id, f.created_at, u.example FROM feedback f"
+        " LEFT JOIN unanswered u USING (normalised)"
+    )
+    for row in rows:
+        token = member_mark(secret, "wrong", row["member_id"], row["normalised"], row["entry_id"])
+        await db.execute(
+            "INSERT INTO member_marks (token, created_at) VALUES (?, ?)", (token, row["created_at"])
+        )
+        await db.execute(
+            "INSERT INTO misfires (normalised, entry_id, example, count, first_flagged,"
+            " last_flagged) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (normalised, entry_id)"
+            " DO UPDATE SET count = count + 1, last_flagged = max(last_flagged, excluded.last_flagged)",
+            (
+                row["normalised"],
+                row["entry_id"],
+                row["example"] or row["normalised"],
+                row["created_at"],
+                row["created_at"],
+            ),
+        )
+    await db.execute("DROP TABLE feedback")
 
 
 MIGRATIONS: Sequence[Migration] = (
@@ -195,6 +283,8 @@ MIGRATIONS: Sequence[Migration] = (
         seen_at TEXT NOT NULL
     );
     """,
+    # 8: the learning loop (misfires, confirmations, labels, calibrations; no member ids)
+    _add_learning,
 )
 
 

@@ -46,6 +46,7 @@ def question_on(message: discord.Message | None) -> str | None:
 def answer_view(entry_id: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(SourcesButton(entry_id))
+    view.add_item(AnsweredItButton(entry_id))
     view.add_item(NotWhatIAskedButton(entry_id))
     return view
 
@@ -97,13 +98,33 @@ class NotWhatIAskedButton(KeyedButton, key=ENTRY_ID):
         question = question_on(interaction.message)
         counted = True
         if question and queue_key(question):
-            counted = await bot.desk.record_feedback(
+            counted = await bot.desk.record_misfire(
                 queue_key(question), clean_question(question), self.key, str(interaction.user.id)
             )
         await interaction.response.send_message(
             "Thanks: the moderators will see that this answer missed your question."
             if counted
             else "You already told us this answer missed your question; it is counted once.",
+            ephemeral=True,
+        )
+
+
+class AnsweredItButton(KeyedButton, key=ENTRY_ID):
+    """A member's private "that answered it": counted once per member, question and answer."""
+
+    action, label = "answered", "That answered it"
+
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
+        question = question_on(interaction.message)
+        counted = True
+        if question and queue_key(question):
+            counted = await interaction.client.desk.record_confirmation(
+                queue_key(question), self.key, str(interaction.user.id)
+            )
+        await interaction.response.send_message(
+            "Thanks: glad it answered your question."
+            if counted
+            else "You already told us this answered your question; it is counted once.",
             ephemeral=True,
         )
 
@@ -214,5 +235,5 @@ class AskCog(commands.Cog):
 
 
 async def setup(bot: AskBot) -> None:
-    bot.add_dynamic_items(SourcesButton, NotWhatIAskedButton, SuggestionSelect)
+    bot.add_dynamic_items(SourcesButton, AnsweredItButton, NotWhatIAskedButton, SuggestionSelect)
     await bot.add_cog(AskCog(bot))

@@ -240,3 +240,19 @@ def test_readable_no_match_offers_close_entries_as_commands(
     commands = [line.strip() for line in out.splitlines() if line.strip().startswith("askbot ask ")]
     assert 1 <= len(commands) <= 3
     assert any(line.endswith("# yagoda-arrest-news") for line in commands)
+
+
+def test_source_criticism_and_citations_in_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    """Moderator notes are printed under their own label; a citation list ends in one
+    bibliography, and the stored-text locator is named as such beside the reader's count."""
+    code, out, _ = run(capsys, "sources", "info", "askhistorians-great-purge-answer")
+    assert code == 0 and "note: A community answer" in out
+    assert out.count("\nModerator note (from outside the sources): ") == 3 and "22 May 1937" in out
+    code, out, _ = run(capsys, "quote", "yagoda-arrest-why", "1")
+    assert code == 0 and "\nModerator note (from outside the sources): Serge’s standpoint" in out
+    code, out, _ = run(capsys, "cite", "yagoda-arrest-why")
+    assert code == 0 and out.count("Bibliography:") == 1
+    assert "[1] stored text, para. 11 (primary)" in out and ", para. 6, transcribed by" in out
+    code, out, _ = run(capsys, "cite", "--json", "yagoda-arrest-why")
+    cited = json.loads(out)
+    assert set(cited) == {"quotes", "bibliography"} and len(cited["bibliography"]) == 1

@@ -10,7 +10,7 @@ import pytest
 
 from askbot.bootstrap import cli_actor
 from askbot.cli import main
-from askbot.curation import draft_entry, suggest
+from askbot.curation import draft_entry, propose
 from askbot.store import Actor, Store
 from support import run, with_store
 
@@ -78,7 +78,7 @@ def test_edit_from_a_stale_file_is_refused_and_changes_nothing(
     assert info is not None
     assert (code, out) == (1, "")
     assert err == (
-        f"askbot: revision: changed by {ACTOR} at {info['created_at']} (now revision 2);"
+        f"askbot: revision: changed by {ACTOR} at {info.created_at} (now revision 2);"
         f" run `askbot fact show {ARREST}` and edit again\n"
     )
     _, now, _ = run(capsys, "fact", "show", ARREST)
@@ -216,9 +216,9 @@ def test_retire_restore_revert_and_history(
 
     assert code == 0
     rows = with_store(lambda store: store.revisions(ARREST))
-    at = [row["created_at"] for row in rows]
+    at = [row.created_at for row in rows]
     assert out.splitlines() == [
-        f"rev 1  {at[0]}  askbot  {rows[0]['reason']}",
+        f"rev 1  {at[0]}  askbot  {rows[0].reason}",
         "    created",
         f"rev 2  {at[1]}  {ACTOR}  new phrasing",
         "    also_asked: + Why was Yagoda jailed?",
@@ -268,21 +268,21 @@ async def two_suggestions(store: Store) -> tuple[int, int]:
         }
     )
     return (
-        await suggest(store, edit, entry.revision, MEMBER),
-        await suggest(store, new, None, MEMBER),
+        await propose(store, edit, entry.revision, MEMBER),
+        await propose(store, new, None, MEMBER),
     )
 
 
 def test_review_approve_and_reject(capsys: pytest.CaptureFixture[str]) -> None:
     edit, new = with_store(two_suggestions)
-    pending = with_store(lambda store: store.suggestions())
+    pending = with_store(lambda store: store.proposals())
 
     code, out, _ = run(capsys, "review")
 
     assert code == 0
     assert out.splitlines() == [
-        f"#{edit}  {ARREST}  Mel the member  {pending[0]['created_at']}  {pending[0]['draft'].question}",
-        f"#{new}  serge-scapegoat  Mel the member  {pending[1]['created_at']}  Who was the scapegoat?",
+        f"#{edit}  {ARREST}  Mel the member  {pending[0].created_at}  {pending[0].draft.question}",
+        f"#{new}  serge-scapegoat  Mel the member  {pending[1].created_at}  Who was the scapegoat?",
     ]
     assert run(capsys, "review", "list")[1] == out
 
@@ -297,8 +297,8 @@ def test_review_approve_and_reject(capsys: pytest.CaptureFixture[str]) -> None:
         f"approved #{edit}: {ARREST} is live at revision 2\n"
     )
     info = with_store(lambda store: store.revision_info(ARREST, 2))
-    assert info is not None and "Mel the member" in info["actor_name"]
-    assert ACTOR in info["actor_name"]
+    assert info is not None and "Mel the member" in info.actor_name
+    assert ACTOR in info.actor_name
     assert run(capsys, "review", "approve", str(edit))[::2] == (
         1,
         f"askbot: suggestion: #{edit} was already approved by {ACTOR}\n",
@@ -352,6 +352,7 @@ def test_stats_and_unanswered(capsys: pytest.CaptureFixture[str]) -> None:
         "declined  1",
         "top entries:",
         f"      1  {ARREST}",
+        "forum posts seen 0: answered 0, pointed 0, declined 0",
     ]
 
     code, out, _ = run(capsys, "unanswered")

@@ -11,7 +11,6 @@ import pytest
 
 from askbot.answering import AnswerEngine, ask
 from askbot.curation import (
-    CurationError,
     EditConflict,
     add_alias,
     add_entry,
@@ -19,13 +18,14 @@ from askbot.curation import (
     draft_entry,
     edit_entry,
     history,
+    propose,
     prune_answered,
     reject,
     revert,
     set_retired,
     stats,
-    suggest,
 )
+from askbot.errors import Refused
 from askbot.factfiles import load_fact_base, write_fact_base
 from askbot.models import Entry
 from askbot.store import Actor, Store
@@ -110,7 +110,7 @@ async def test_add_is_refused_with_field_and_reason_and_nothing_saved(
     filled: Store, fields: dict[str, Any], field: str, why: str
 ) -> None:
     counts, fact_base = await filled.counts(), await filled.load_fact_base()
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_entry(filled, draft_entry(fields), ALICE, "new")
     assert [where for where, _ in caught.value.problems] == [field]
     assert why in caught.value.problems[0][1]
@@ -131,7 +131,7 @@ async def test_concurrent_adds_of_one_question_refuse_the_second_by_field(filled
         return_exceptions=True,
     )
     assert isinstance(results[0], Entry)
-    assert isinstance(results[1], CurationError)
+    assert isinstance(results[1], Refused)
     assert results[1].problems == [
         ("question", "entry 'serge-scapegoat' already asks this question")
     ]
@@ -159,9 +159,9 @@ async def test_second_edit_from_the_same_base_is_a_conflict_with_its_draft(fille
     assert (conflict.current_revision, conflict.changed_by, conflict.changed_at) == (
         base.revision + 1,
         "Alice",
-        info["created_at"],
+        info.created_at,
     )
-    assert f"changed by Alice at {info['created_at']}" in str(conflict)
+    assert f"changed by Alice at {info.created_at}" in str(conflict)
     current = await filled.entry(ARREST)
     assert current is not None and current.summary == "Alice's summary."
     assert await filled.counts() == counts
@@ -185,7 +185,7 @@ async def test_retire_hides_the_entry_keeps_its_history_and_restore_brings_it_ba
     assert changes[1].changes == ["retired: 'False' -> 'True'"]
 
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="already retired"):
+    with pytest.raises(Refused, match="already retired"):
         await set_retired(filled, ARREST, True, BOB, "again")
     assert await filled.counts() == counts
 
@@ -195,7 +195,7 @@ async def test_retire_hides_the_entry_keeps_its_history_and_restore_brings_it_ba
 
 
 async def test_retire_needs_a_reason(filled: Store) -> None:
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await set_retired(filled, ARREST, True, ALICE, "  ")
     assert caught.value.problems[0][0] == "reason"
     entry = await filled.entry(ARREST)
@@ -220,7 +220,7 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
     assert [(c.revision, c.actor) for c in changes] == [(1, "askbot"), (2, "Alice")]
     info = await filled.revision_info(ARREST, 2)
     assert info is not None
-    assert (changes[1].at, changes[1].reason) == (info["created_at"], "add a phrasing")
+    assert (changes[1].at, changes[1].reason) == (info.created_at, "add a phrasing")
     assert changes[0].changes == ["created"]
     assert "also_asked: + Why did Yagoda go to prison?" in changes[1].changes
     summary_line = next(line for line in changes[1].changes if line.startswith("summary: "))
@@ -231,8 +231,8 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
     current = await filled.entry(ARREST)
     assert current is not None and current.revision == 3 and current.content_equals(original)
     rows = await filled.revisions(ARREST)
-    assert [r["revision"] for r in rows] == [1, 2, 3]
-    assert rows[1]["snapshot"].content_equals(edited)  # history is never rewritten
+    assert [r.revision for r in rows] == [1, 2, 3]
+    assert rows[1].snapshot.content_equals(edited)  # history is never rewritten
     last = (await history(filled, ARREST))[-1]
     assert (last.actor, last.reason) == ("Bob", "revert to revision 1")
     assert "also_asked: - Why did Yagoda go to prison?" in last.changes
@@ -240,7 +240,7 @@ async def test_history_is_readable_and_revert_makes_a_new_revision(filled: Store
 
 async def test_revert_to_a_missing_revision_is_refused(filled: Store) -> None:
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="has no revision 7"):
+    with pytest.raises(Refused, match="has no revision 7"):
         await revert(filled, ARREST, 7, BOB, base_revision=1)
     assert await filled.counts() == counts
 
@@ -254,14 +254,14 @@ async def suggest_phrasing(store: Store) -> tuple[Entry, int]:
     draft = entry.model_copy(
         update={"also_asked": [*entry.also_asked, "Was Yagoda arrested to silence him?"]}
     )
-    return entry, await suggest(store, draft, entry.revision, MEMBER)
+    return entry, await propose(store, draft, entry.revision, MEMBER)
 
 
 async def test_approved_suggestion_goes_live_credited_to_both(filled: Store) -> None:
     entry, number = await suggest_phrasing(filled)
     unchanged = await filled.entry(ARREST)
     assert unchanged is not None and unchanged.revision == entry.revision  # not live yet
-    assert [s["id"] for s in await filled.suggestions()] == [number]
+    assert [s.id for s in await filled.proposals()] == [number]
 
     stored = await approve(filled, number, ALICE)
 
@@ -269,30 +269,30 @@ async def test_approved_suggestion_goes_live_credited_to_both(filled: Store) -> 
     live = await filled.entry(ARREST)
     assert live is not None and "Was Yagoda arrested to silence him?" in live.also_asked
     info = await filled.revision_info(ARREST, stored.revision)
-    assert info is not None and "Mel the member" in info["actor_name"]
-    assert "Alice" in info["actor_name"]
-    audit = {line["action"]: line for line in await filled.audit_log(limit=2)}
-    assert audit["suggestion.add"]["actor_name"] == "Mel the member"
-    assert audit["suggestion.approve"]["actor_name"] == "Alice"
-    assert audit["suggestion.approve"]["revision"] == stored.revision
-    assert await filled.suggestions() == []
-    with pytest.raises(CurationError, match="already approved by Alice"):
+    assert info is not None and "Mel the member" in info.actor_name
+    assert "Alice" in info.actor_name
+    audit = {line.action: line for line in await filled.audit_log(limit=2)}
+    assert audit["suggestion.add"].actor_name == "Mel the member"
+    assert audit["suggestion.approve"].actor_name == "Alice"
+    assert audit["suggestion.approve"].revision == stored.revision
+    assert await filled.proposals() == []
+    with pytest.raises(Refused, match="already approved by Alice"):
         await reject(filled, number, BOB, "too late")
 
 
 async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: Store) -> None:
     entry, number = await suggest_phrasing(filled)
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await reject(filled, number, ALICE, " ")
     assert caught.value.problems[0][0] == "reason"
-    pending = await filled.suggestion(number)
-    assert pending is not None and pending["state"] == "pending"
+    pending = await filled.proposal(number)
+    assert pending is not None and pending.state == "pending"
 
     await reject(filled, number, ALICE, "Serge does not say he was silenced")
 
-    decided = await filled.suggestion(number)
+    decided = await filled.proposal(number)
     assert decided is not None
-    assert (decided["state"], decided["decided_by"], decided["reason"]) == (
+    assert (decided.state, decided.decided_by, decided.reason) == (
         "rejected",
         "Alice",
         "Serge does not say he was silenced",
@@ -300,16 +300,16 @@ async def test_rejected_suggestion_needs_a_reason_and_is_decided_once(filled: St
     current = await filled.entry(ARREST)
     assert current is not None and current.revision == entry.revision
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="already rejected by Alice"):
+    with pytest.raises(Refused, match="already rejected by Alice"):
         await approve(filled, number, BOB)
     assert await filled.counts() == counts
 
 
 async def test_a_suggestion_is_checked_when_made(filled: Store) -> None:
-    with pytest.raises(CurationError) as caught:
-        await suggest(filled, draft_entry(with_citation(quote="Yagoda was innocent")), None, MEMBER)
+    with pytest.raises(Refused) as caught:
+        await propose(filled, draft_entry(with_citation(quote="Yagoda was innocent")), None, MEMBER)
     assert caught.value.problems[0][0] == "citations[0].quote"
-    assert await filled.suggestions() == []
+    assert await filled.proposals() == []
 
 
 # --- the audit log -------------------------------------------------------------------------------
@@ -320,14 +320,13 @@ async def test_audit_log_has_who_what_which_when_why(filled: Store) -> None:
     await set_retired(filled, "serge-scapegoat", True, BOB, "duplicate")
     log = await filled.audit_log(limit=2)
     assert [
-        (r["action"], r["actor_id"], r["actor_name"], r["entry_id"], r["revision"], r["reason"])
-        for r in log
+        (r.action, r.actor_id, r.actor_name, r.entry_id, r.revision, r.reason) for r in log
     ] == [
         ("entry.retire", "1002", "Bob", "serge-scapegoat", 2, "duplicate"),
         ("entry.add", "1001", "Alice", "serge-scapegoat", 1, "members ask this"),
     ]
     for row in log:
-        assert datetime.fromisoformat(row["at"]).tzinfo is not None
+        assert datetime.fromisoformat(row.at).tzinfo is not None
 
 
 # --- durability and export -----------------------------------------------------------------------
@@ -372,15 +371,15 @@ async def test_add_alias_makes_the_matcher_fold_the_variant(filled: Store) -> No
         "yagoda",
         "arrest",
     ]
-    assert (await filled.audit_log(limit=1))[0]["action"] == "alias.add"
+    assert (await filled.audit_log(limit=1))[0].action == "alias.add"
 
 
 async def test_add_alias_refuses_a_name_another_group_uses(filled: Store) -> None:
     before = await filled.aliases()
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_alias(filled, "Yagoda", "Ezhov", "person", ALICE)
     assert caught.value.problems == [("variant", "'Ezhov' already belongs to 'Yezhov'")]
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await add_alias(filled, "ezhov", "Yezhow", "person", ALICE)  # a variant as a new group
     assert caught.value.problems[0][0] == "canonical"
     assert "'Yezhov'" in caught.value.problems[0][1]
@@ -418,7 +417,7 @@ async def test_prune_removes_only_questions_the_base_now_answers(filled: Store) 
     engine = await engine_for(filled)
     await ask(engine, filled, NEW_QUESTION)
     await ask(engine, filled, "When was Yezhov arrested?")
-    assert {r["example"] for r in await filled.unanswered()} == {
+    assert {r.example for r in await filled.unanswered()} == {
         NEW_QUESTION,
         "When was Yezhov arrested?",
     }
@@ -426,7 +425,7 @@ async def test_prune_removes_only_questions_the_base_now_answers(filled: Store) 
 
     await add_entry(filled, draft_entry(new_fields()), ALICE, "from the queue")
     assert await prune_answered(filled, await engine_for(filled)) == 1
-    assert [r["example"] for r in await filled.unanswered()] == ["When was Yezhov arrested?"]
+    assert [r.example for r in await filled.unanswered()] == ["When was Yezhov arrested?"]
 
 
 # --- load: many editors at once ------------------------------------------------------------------

@@ -54,13 +54,68 @@ def test_entry_has_phrasings_and_a_citation(entry) -> None:
     assert len(set(phrasings)) == len(phrasings), "a phrasing repeats"
 
 
+SOURCES = {s.id: s for s in FACT_BASE.sources}
+
+
 @pytest.mark.parametrize("entry", LIVE, ids=lambda e: e.id)
 def test_contested_entries_say_who_holds_each_position(entry) -> None:
+    """Each position of a debated or unresolved entry is held by someone named: the author of a
+    source it cites (who may report others' views: "unnamed historians, as reported by ...")."""
     if entry.status is EntryStatus.SETTLED:
         assert not entry.positions
-    else:
-        assert len(entry.positions) >= 2
-        assert all(p.held_by and p.citations for p in entry.positions)
+        return
+    assert len(entry.positions) >= 2
+    assert len({p.held_by for p in entry.positions}) == len(entry.positions), "holders repeat"
+    for position in entry.positions:
+        authors = {SOURCES[c.source].authors for c in position.citations}
+        assert any(author in position.held_by for author in authors), (
+            f"{position.held_by!r} names none of the authors it cites ({', '.join(sorted(authors))})"
+        )
+
+
+# Facts from outside the two documents that the entries use (issue 14 marks them "(outside)"):
+# each must stand in a moderator note, which members see labelled as such.
+OUTSIDE_FACTS = [
+    "22 May",  # Tukhachevsky's arrest
+    "12 June",  # his execution
+    "Chuev",  # Molotov's "memoir"
+    "April 1937",  # Yagoda's arrest announced
+    "25 August 1936",  # the Sixteen shot
+    "mass operations",
+    "genialny",  # the "genial Leader"
+    "Robespierre",  # Thermidor
+    "Napoleon",  # Brumaire
+    "Kibalchich",  # Serge's own name
+]
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATES = re.compile(rf"\b(?:\d{{1,2}} (?:{MONTHS})|1[0-9]{{3}})\b")  # "22 May", "1933"
+ALL_TEXT = normalise(" ".join(FACT_BASE.texts.values()))
+
+
+def sourced_texts(entry) -> list[str]:
+    """What members read as the sources' account: everything but the moderator note."""
+    return [
+        entry.question,
+        entry.summary,
+        *(text for p in entry.positions for text in (p.stance, p.held_by)),
+    ]
+
+
+@pytest.mark.parametrize("fact", OUTSIDE_FACTS)
+def test_outside_facts_stand_only_in_moderator_notes(fact: str) -> None:
+    assert any(fact in (e.moderator_note or "") for e in LIVE), f"no moderator note gives {fact!r}"
+    leaks = [e.id for e in LIVE if any(fact in text for text in sourced_texts(e))]
+    assert not leaks, f"{fact!r} appears outside a moderator note in {leaks}"
+
+
+@pytest.mark.parametrize("entry", LIVE, ids=lambda e: e.id)
+def test_every_date_an_answer_gives_is_in_the_sources(entry) -> None:
+    """A year or day the summary or a position names stands in the documents; anything else
+    (an outside date) belongs in the moderator note. No "(outside)" markers in sourced text."""
+    for text in sourced_texts(entry):
+        assert "(outside" not in text.casefold()
+        for date in DATES.findall(normalise(text)):
+            assert date in ALL_TEXT, f"{date!r} is not in the sources; put it in a moderator note"
 
 
 @pytest.mark.parametrize("source", FACT_BASE.sources, ids=lambda s: s.id)

@@ -174,19 +174,46 @@ def test_canonical_dump_round_trips() -> None:
         assert type(entry).model_validate(document.data) == entry
 
 
-def test_a_comment_must_reply_to_a_known_source(facts_copy: Path) -> None:
-    path = facts_copy / "sources" / "askhistorians-great-purge-comment.yaml"
+@pytest.mark.parametrize("key", ["thread", "reply_to"])
+def test_a_comment_must_name_a_known_post(facts_copy: Path, key: str) -> None:
+    path = facts_copy / "sources" / "askhistorians-great-purge-answer.yaml"
     path.write_text(
         path.read_text().replace(
-            "reply_to: askhistorians-great-purge-question", "reply_to: no-such-post"
+            f"{key}: askhistorians-great-purge-question", f"{key}: no-such-post"
         )
     )
     line = next(
-        n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("reply_to:")
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith(f"{key}:")
     )
     assert errors_for(facts_copy) == [
-        f"facts/sources/askhistorians-great-purge-comment.yaml:{line}: reply_to: unknown source id 'no-such-post'"
+        f"facts/sources/askhistorians-great-purge-answer.yaml:{line}: {key}: unknown source id 'no-such-post'"
     ]
+
+
+def test_a_reply_names_its_thread_and_a_body_stays_inside_the_text(facts_copy: Path) -> None:
+    """Chicago cites a reply as a comment on its thread's post and counts paragraphs from its
+    body, so both must hold."""
+    answer = facts_copy / "sources" / "askhistorians-great-purge-answer.yaml"
+    answer.write_text(
+        answer.read_text().replace("thread: askhistorians-great-purge-question\n", "")
+    )
+    serge = facts_copy / SERGE_SOURCE
+    serge.write_text(
+        serge.read_text().replace("body:\n  first: 6\n  last: 16", "body:\n  first: 6\n  last: 18")
+    )
+    errors = errors_for(facts_copy)
+    assert any(
+        e.startswith("facts/sources/askhistorians-great-purge-answer.yaml:1: ")
+        and e.endswith("a reply stands in a thread: set thread to the post that opens it")
+        for e in errors
+    ), errors
+    assert any(
+        e.startswith(f"facts/{SERGE_SOURCE}:")
+        and e.endswith(
+            "body: para. 18 does not exist: serge-1937-the-end-of-henry-yagoda.txt has 17"
+        )
+        for e in errors
+    ), errors
 
 
 def test_a_folder_without_entries_or_sources_is_refused(tmp_path: Path) -> None:
@@ -341,7 +368,7 @@ def test_an_impossible_date_is_refused_at_its_line(
     parts = "    - - " + "\n      - ".join(str(part) for part in date) + "\n"
     path.write_text(text.replace(SERGE_DATE, parts), encoding="utf-8")
     assert source_errors(facts_copy) == [
-        f"facts/{SERGE_SOURCE}:15: csl.issued.date-parts: Value error, {why}"
+        f"facts/{SERGE_SOURCE}:16: csl.issued.date-parts: Value error, {why}"
     ]
 
 
@@ -375,7 +402,7 @@ def test_a_leap_day_is_a_date(facts_copy: Path) -> None:
             " (one Discord embed field)",
         ),
         (
-            "transcriber: Einde O'Callaghan",
+            "transcriber: Einde O’Callaghan",
             "transcriber: " + "E" * 257,
             "transcriber",
             "String should have at most 256 characters",

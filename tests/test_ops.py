@@ -292,8 +292,8 @@ async def test_a_backup_taken_during_writes_restores_to_a_consistent_database(
         async with await Store.open(restored) as copy:
             counts = await copy.counts()
             fact_base = await copy.load_fact_base()  # every entry loads
-            asked = sum(row["count"] for row in await copy.ask_counts())
-            latest = {e.id: (await copy.revisions(e.id))[-1]["revision"] for e in fact_base.entries}
+            asked = sum(row.count for row in await copy.ask_counts())
+            latest = {e.id: (await copy.revisions(e.id))[-1].revision for e in fact_base.entries}
         assert len(fact_base.entries) == before["entries"]
         # each change is one revision and one audit line, in one transaction: never half of one
         changes = counts["revisions"] - before["revisions"]
@@ -693,7 +693,7 @@ def test_run_logs_at_info_by_default_other_commands_show_warnings(
     argv: list[str], env: dict[str, str], expected: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     configured: list[tuple[str, str]] = []
-    monkeypatch.setattr(cli, "configure_logging", lambda *how: configured.append(how))
+    monkeypatch.setattr(cli.app, "configure_logging", lambda *how: configured.append(how))
 
     async def run_stand_in(args: Any, settings: Settings) -> int:
         return 0
@@ -701,8 +701,8 @@ def test_run_logs_at_info_by_default_other_commands_show_warnings(
     async def stats_stand_in(args: Any, settings: Settings) -> int:
         return 0
 
-    monkeypatch.setattr(cli, "cmd_run", run_stand_in)
-    monkeypatch.setattr(cli, "cmd_stats", stats_stand_in)
+    monkeypatch.setattr(cli.bot, "cmd_run", run_stand_in)
+    monkeypatch.setattr(cli.review, "cmd_stats", stats_stand_in)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main(argv) == 0

@@ -9,12 +9,13 @@ from typing import TypeVar
 import pytest
 
 from askbot.curation import (
-    CurationError,
     approve,
     edit_entry,
-    review_suggestion,
-    suggest,
+    find_proposal,
+    propose,
+    review_proposal,
 )
+from askbot.errors import Refused
 from askbot.models import Citation, Entry
 from askbot.store import Actor, Store
 from support import run, with_store
@@ -24,8 +25,8 @@ ALICE = Actor(name="Alice", id="1001")
 MEMBER = Actor(name="Mel the member", id="2001")
 ARREST = "yagoda-arrest-why"
 WITNESS = (
-    "it necessary to suppress Yagoda because he had become, in his turn, an intolerably"
-    " disturbing witness"
+    "Above all was it necessary to suppress Yagoda because he had become, in his turn, an"
+    " intolerably disturbing witness."
 )
 SHORTER = "he had become, in his turn, an intolerably disturbing witness"
 CUT = "tolerably disturbing witness"  # the source says "intolerably"
@@ -59,9 +60,9 @@ async def test_review_shows_each_changed_quote_old_and_new(filled: Store) -> Non
             ]
         }
     )
-    number = await suggest(filled, draft, entry.revision, MEMBER)
+    number = await propose(filled, draft, entry.revision, MEMBER)
 
-    review = await review_suggestion(filled, await filled.suggestion(number) or {})
+    review = await review_proposal(filled, await find_proposal(filled, number))
 
     assert review.changes == [
         f"citations[1].quote: {WITNESS!r} -> {SHORTER!r}",
@@ -75,9 +76,9 @@ async def test_a_new_entry_suggestion_lists_its_quotes(filled: Store) -> None:
     draft = entry.model_copy(
         update={"id": "serge-witness", "question": "Whom did Serge call a disturbing witness?"}
     )
-    number = await suggest(filled, draft, None, MEMBER)
+    number = await propose(filled, draft, None, MEMBER)
 
-    review = await review_suggestion(filled, await filled.suggestion(number) or {})
+    review = await review_proposal(filled, await find_proposal(filled, number))
 
     assert review.changes[0] == "new entry"
     assert f"citations[1]: + serge-1937-yagoda | para. 11 | {WITNESS!r}" in review.changes
@@ -88,8 +89,8 @@ async def test_a_quote_cut_mid_word_is_refused_when_suggested_and_when_approved(
 ) -> None:
     entry = await arrest(filled)
     draft = with_quote(entry, 1, CUT)
-    with pytest.raises(CurationError) as caught:
-        await suggest(filled, draft, entry.revision, MEMBER)
+    with pytest.raises(Refused) as caught:
+        await propose(filled, draft, entry.revision, MEMBER)
     assert caught.value.problems == [
         (
             "citations[1].quote",
@@ -99,9 +100,9 @@ async def test_a_quote_cut_mid_word_is_refused_when_suggested_and_when_approved(
     ]
     # A suggestion stored before the rule is checked again when a moderator approves it.
     async with filled.transaction() as db:
-        number = await filled.add_suggestion(db, draft, entry.revision, MEMBER)
+        number = await filled.add_proposal(db, draft, entry.revision, MEMBER)
     counts = await filled.counts()
-    with pytest.raises(CurationError, match="begins or ends inside a word"):
+    with pytest.raises(Refused, match="begins or ends inside a word"):
         await approve(filled, number, ALICE)
     assert await filled.counts() == counts and await arrest(filled) == entry
 
@@ -114,11 +115,11 @@ async def test_a_stale_suggestion_is_rebased_when_later_edits_changed_other_fiel
 ) -> None:
     entry = await arrest(filled)
     suggested = entry.model_copy(update={"also_asked": [*entry.also_asked, PHRASING]})
-    number = await suggest(filled, suggested, entry.revision, MEMBER)
+    number = await propose(filled, suggested, entry.revision, MEMBER)
     summary = entry.summary + " Serge names no informant."
     await edit_entry(filled, entry.model_copy(update={"summary": summary}), 1, ALICE)
 
-    review = await review_suggestion(filled, await filled.suggestion(number) or {})
+    review = await review_proposal(filled, await find_proposal(filled, number))
     assert review.rebased and review.onto_revision == 2 and not review.conflicts
     assert review.changes == [f"also_asked: + {PHRASING}"]
 
@@ -128,7 +129,7 @@ async def test_a_stale_suggestion_is_rebased_when_later_edits_changed_other_fiel
     assert stored.revision == live.revision == 3
     assert live.summary == summary and PHRASING in live.also_asked  # both edits kept
     info = await filled.revision_info(ARREST, 3)
-    assert info is not None and "rebased from revision 1 onto 2" in info["reason"]
+    assert info is not None and "rebased from revision 1 onto 2" in info.reason
 
 
 async def test_a_stale_suggestion_that_changed_the_same_field_names_the_conflict(
@@ -136,24 +137,24 @@ async def test_a_stale_suggestion_that_changed_the_same_field_names_the_conflict
 ) -> None:
     entry = await arrest(filled)
     suggested = entry.model_copy(update={"also_asked": [*entry.also_asked, PHRASING]})
-    number = await suggest(filled, suggested, entry.revision, MEMBER)
+    number = await propose(filled, suggested, entry.revision, MEMBER)
     mine = entry.model_copy(update={"also_asked": [*entry.also_asked, "Who arrested Yagoda?"]})
     await edit_entry(filled, mine, 1, ALICE)
     info = await filled.revision_info(ARREST, 2)
     assert info is not None
     counts = await filled.counts()
 
-    with pytest.raises(CurationError) as caught:
+    with pytest.raises(Refused) as caught:
         await approve(filled, number, ALICE)
 
     assert caught.value.problems[0] == (
         "also_asked",
-        f"changed by the suggestion (from revision 1) and by revision 2 (Alice, {info['created_at']})",
+        f"changed by the suggestion (from revision 1) and by revision 2 (Alice, {info.created_at})",
     )
     assert caught.value.problems[1][0] == "suggestion"
     assert await filled.counts() == counts
-    pending = await filled.suggestion(number)
-    assert pending is not None and pending["state"] == "pending"
+    pending = await filled.proposal(number)
+    assert pending is not None and pending.state == "pending"
 
 
 # --- the CLI -------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def test_review_show_prints_each_changed_quote_and_a_conflict(
 ) -> None:
     async def suggest_shorter(store: Store) -> int:
         entry = await arrest(store)
-        return await suggest(store, with_quote(entry, 1, SHORTER), entry.revision, MEMBER)
+        return await propose(store, with_quote(entry, 1, SHORTER), entry.revision, MEMBER)
 
     number = with_store(suggest_shorter)
 
@@ -176,7 +177,9 @@ def test_review_show_prints_each_changed_quote_and_a_conflict(
 
     async def edit_the_same_quote(store: Store) -> None:
         entry = await arrest(store)
-        await edit_entry(store, with_quote(entry, 1, WITNESS + "."), entry.revision, ALICE)
+        await edit_entry(
+            store, with_quote(entry, 1, WITNESS.removesuffix(".")), entry.revision, ALICE
+        )
 
     with_store(edit_the_same_quote)
     code, out, _ = run(capsys, "review", "show", str(number))

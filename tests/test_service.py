@@ -70,7 +70,7 @@ async def test_questions_are_kept_while_the_database_is_busy_and_written_in_orde
         ["answered", "no_match"],
         ["answered", "no_match"],
     ]
-    counts = {(r["status"], r["entry_id"]): r["count"] for r in await answers.store.ask_counts()}
+    counts = {(r.status, r.entry_id): r.count for r in await answers.store.ask_counts()}
     assert counts == {("answered", ENTRY): 1, ("no_match", ""): 1}
 
 
@@ -88,13 +88,13 @@ async def queue(store: Store, rows: list[tuple[str, int, str]]) -> None:
 
 
 async def queued(store: Store) -> list[str]:
-    return sorted(row["example"] for row in await store.unanswered(limit=100))
+    return sorted(row.example for row in await store.unanswered(limit=100))
 
 
 async def test_a_full_queue_drops_the_least_asked_and_among_them_the_longest_unasked(
     tmp_path: Path,
 ) -> None:
-    limits = QueueLimits(size=3, max_age_days=36_500)
+    limits = QueueLimits(size=3, max_age_days=36_500, retention_days=36_500)
     async with await Store.open(tmp_path / "q.db", queue_limits=limits) as store:
         await queue(
             store,

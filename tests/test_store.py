@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from askbot.curation import ImportConflict, apply_import, plan_import
+from askbot.errors import Conflict, StoreUnavailable
 from askbot.factfiles import bundled_facts_dir, dump_yaml, load_fact_base, write_fact_base
-from askbot.store import SCHEMA_VERSION, Actor, Store, StoreError
+from askbot.store import SCHEMA_VERSION, Actor, Store
 
 ACTOR = Actor(name="tester", id="42")
 
@@ -39,7 +40,7 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
     async with opened.transaction() as db:
         await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     await opened.close()
-    with pytest.raises(StoreError, match="newer than this askbot"):
+    with pytest.raises(StoreUnavailable, match="newer than this askbot"):
         await Store.open(path)
 
 
@@ -82,7 +83,7 @@ async def test_changed_file_makes_a_new_revision_and_keeps_the_old(
     assert plan.retired == ["yagoda-arrest-why"]
     entry = await store.entry("yagoda-arrest-why")
     assert entry is not None and entry.retired and entry.revision == 2
-    assert (await store.revision_info("yagoda-arrest-why", 1))["actor_name"] == "tester"
+    assert (await store.revision_info("yagoda-arrest-why", 1)).actor_name == "tester"
     assert "yagoda-arrest-why" not in {e.id for e in await store.entries()}
 
 
@@ -123,7 +124,7 @@ async def test_failed_import_leaves_the_database_unchanged(store: Store, facts_c
     aliases.write_text(aliases.read_text() + "- canonical: Zzz\n  kind: term\n  variants: [zz]\n")
     plan = plan_import(before, load_fact_base(facts_copy))
     assert plan.added and plan.aliases_changed and not plan.problems
-    with pytest.raises(StoreError, match="UNIQUE constraint failed"):
+    with pytest.raises(Conflict, match="UNIQUE constraint failed"):
         await apply_import(store, plan, ACTOR)
     assert await store.load_fact_base() == before
     assert await store.counts() == counts

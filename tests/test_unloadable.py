@@ -12,8 +12,9 @@ import pytest
 
 from askbot.answering import AnswerEngine
 from askbot.curation import apply_import, edit_entry, history, plan_import, revert
+from askbot.errors import EntryUnloadable
 from askbot.factfiles import FactBaseInvalid, bundled_facts_dir, load_fact_base, write_fact_base
-from askbot.store import Actor, EntryUnloadable, Store
+from askbot.store import Actor, Store
 from support import run, with_store
 
 T = TypeVar("T")
@@ -64,7 +65,8 @@ async def test_an_entry_that_fails_its_model_is_left_out_and_everything_else_loa
     with caplog.at_level(logging.WARNING, logger="askbot.store"):
         fact_base = await filled.load_fact_base()
 
-    assert ARREST not in {e.id for e in fact_base.entries} and len(fact_base.entries) == 66
+    bundled = len(load_fact_base(bundled_facts_dir()).entries)
+    assert ARREST not in {e.id for e in fact_base.entries} and len(fact_base.entries) == bundled - 1
     [record] = fact_base.unloadable
     assert (record.kind, record.id, record.revision) == ("entry", ARREST, 2)
     assert record.problem.startswith(POSITIONS_RULE)
@@ -110,7 +112,9 @@ async def test_a_source_that_fails_its_model_is_left_out_with_the_entries_citing
     assert plan.sources_written == [SERGE] and not plan.problems and not plan.repaired
     await apply_import(filled, plan, ALICE)
     assert await filled.unloadable() == []
-    assert len((await filled.load_fact_base()).entries) == 67
+    assert len((await filled.load_fact_base()).entries) == len(
+        load_fact_base(bundled_facts_dir()).entries
+    )
     assert (await filled.counts())["revisions"] == revisions
 
 
@@ -172,7 +176,7 @@ async def test_export_keeps_an_entry_that_cannot_be_loaded_and_a_fixed_import_re
     repaired = await filled.entry(ARREST)
     assert repaired is not None and (repaired.revision, repaired.summary) == (3, "Edited once.")
     assert await filled.unloadable() == []
-    actions = [row["action"] for row in await filled.audit_log(limit=1)]
+    actions = [row.action for row in await filled.audit_log(limit=1)]
     assert actions == ["entry.import.repair"]
 
 

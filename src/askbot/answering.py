@@ -11,9 +11,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process, utils
 
+from askbot.citations import MODERATOR_NOTE_LABEL
 from askbot.embedding import StoredVectors
-from askbot.matching import Matcher, ScoredEntry
-from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source
+from askbot.matching import Calibration, Matcher, ScoredEntry
+from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source, SourceKind
 from askbot.rules import Rule, check_rules
 from askbot.store import AskedQuestion, Store
 
@@ -47,6 +48,7 @@ class EntryView(BaseModel):
     id: str
     question: str
     summary: str
+    moderator_note: str | None
     status: EntryStatus
     positions: list[PositionView]
     citations: list[CitationView]
@@ -98,6 +100,7 @@ class AnswerEngine:
         sources: Iterable[Source],
         aliases: Sequence[AliasGroup],
         stored: Mapping[str, StoredVectors] | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.sources = {s.id: s for s in sources}
 
@@ -106,7 +109,7 @@ class AnswerEngine:
                 if not entry.retired and entry.citations:
                     yield entry
 
-        self.matcher = Matcher(live(), aliases, stored)
+        self.matcher = Matcher(live(), aliases, stored, calibration=calibration)
         self.fresh = self.matcher.fresh
         self._index = {entry_id: i for i, entry_id in enumerate(self.matcher.ids)}
 
@@ -232,6 +235,7 @@ def entry_view_fields(entry: Entry, sources: dict[str, Source]) -> dict[str, Any
         "id": entry.id,
         "question": entry.question,
         "summary": entry.summary,
+        "moderator_note": entry.moderator_note,
         "status": entry.status,
         "positions": [
             PositionView(
@@ -258,10 +262,28 @@ def list_entries(fact_base: FactBase) -> list[ListedEntry]:
     ]
 
 
-UNRESOLVED_BANNER = {
-    EntryStatus.UNRESOLVED: "Historians consider this question unresolved: the sources say it is not known.",
-    EntryStatus.DEBATED: "Historians still debate this question: the sources disagree.",
+# What the flag on an open question says: "historians" only when every position rests on
+# historians' own work (secondary sources); two documents disagreeing is not a historians' debate.
+OPEN_BANNERS = {
+    (EntryStatus.UNRESOLVED, False): "The sources here say this is not known.",
+    (EntryStatus.DEBATED, False): "The sources here disagree on this question.",
+    (EntryStatus.UNRESOLVED, True): "Historians consider this question unresolved.",
+    (EntryStatus.DEBATED, True): "Historians disagree on this question.",
 }
+UNVERIFIED_BANNER = (
+    "Unverified: this rests only on an unsourced comment that cites nothing; check it elsewhere"
+    " before relying on it."
+)
+
+
+def answer_banner(entry: EntryView) -> str | None:
+    """The flag an answer starts with, or None: for an open question, worded after the kinds
+    of source its positions rest on; for a settled one, a warning when all it cites is unsourced."""
+    if entry.status is EntryStatus.SETTLED:
+        unsourced = all(c.kind == SourceKind.UNSOURCED.value for c in entry.citations)
+        return UNVERIFIED_BANNER if unsourced else None
+    kinds = {c.kind for p in entry.positions for c in p.citations}
+    return OPEN_BANNERS[(entry.status, kinds == {SourceKind.SECONDARY.value})]
 
 
 SOURCE_BASIS = {
@@ -281,13 +303,15 @@ def source_basis(kinds: Iterable[str]) -> str:
 def answer_message(match: MatchView) -> str:
     """The reply text a member reads: the flag first when the question is open, then the answer."""
     lines = []
-    banner = UNRESOLVED_BANNER.get(match.status)
+    banner = answer_banner(match)
     if banner:
         lines += [banner, ""]
     lines.append(match.summary)
     for position in match.positions:
         basis = source_basis(c.kind for c in position.citations)
         lines.append(f"- {position.stance} (held by {position.held_by}; rests on {basis})")
+    if match.moderator_note:
+        lines += ["", f"{MODERATOR_NOTE_LABEL}: {match.moderator_note}"]
     lines.append("")
     lines.append("Sources:")
     for citation in match.citations:
@@ -332,12 +356,15 @@ def queue_key(question: str) -> str:
 
 
 async def load_engine(store: Store) -> AnswerEngine:
-    """The engine for the store's fact base: stored vectors reused, new ones embedded off the
-    event loop and kept, so an unchanged entry is never embedded twice."""
+    """The engine for the store's fact base, answering with the calibration applied there (the
+    shipped one when none is): stored vectors reused, new ones embedded off the event loop and
+    kept, so an unchanged entry is never embedded twice."""
     fact_base = await store.load_fact_base()
     stored = await store.entry_vectors()
+    applied = await store.active_calibration()
+    calibration = Calibration.model_validate_json(applied.calibration) if applied else None
     engine = await asyncio.to_thread(
-        AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored
+        AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored, calibration
     )
     if engine.fresh:
         await store.put_entry_vectors(engine.fresh)

@@ -31,7 +31,11 @@ def facts_dir(settings: Settings) -> Path:
 async def open_store(settings: Settings) -> Store:
     """The store at the configured path; an empty one is filled from the fact files first (once,
     however many processes start on it at the same time)."""
-    limits = QueueLimits(size=settings.unanswered_limit, max_age_days=settings.unanswered_days)
+    limits = QueueLimits(
+        size=settings.unanswered_limit,
+        max_age_days=settings.unanswered_days,
+        retention_days=settings.question_retention_days,
+    )
     store = await Store.open(settings.database_path, queue_limits=limits)
     try:
         if await store.is_empty():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from askbot.models import Citation, Entry, Source
+from askbot.models import Citation, CslDate, Entry, Source
 from askbot.paragraphs import split_paragraphs
 
 _TYPOGRAPHIC = str.maketrans(
@@ -187,24 +187,43 @@ def quote_in_context(citation: Citation, paragraphs: list[str]) -> QuoteInContex
 
 
 # --- Chicago notes and bibliography (17th ed.), CSL-JSON, BibTeX ---------------------------------
+#
+# The rules of CMOS 17 that the sources askbot holds call on (each rendering is held to a string
+# checked by hand in tests/test_citations.py):
+# - a newspaper or magazine is cited by its date, not by volume and issue (14.191); a page may
+#   stand in the note, never in the bibliography; read online, the site, its "last modified"
+#   date and the URL follow (14.13);
+# - a post on a platform: author, its title (or text) in quotation marks, the forum, then the
+#   platform in roman, smaller unit first ("r/AskHistorians, Reddit") (14.209);
+# - a comment is cited as a comment on the post that opens its thread: its opening words are
+#   not a title, and only the thread gets a bibliography entry;
+# - a source cited again gets the shortened note: surname, short title, locator (14.29-14.30);
+# - the locator is the source's own paragraph count (``Source.own_paragraph``), not the stored
+#   text's, which counts titles and bylines; a one-paragraph source gets none.
 
 MONTHS = (
     "January February March April May June July August September October November December".split()
 )
 BIBTEX_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_DATED_PERIODICALS = ("article-newspaper", "article-magazine")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
 @dataclass(frozen=True)
 class ChicagoCitation:
+    """A source cited the Chicago way: the full note for its first citation, the shortened note
+    for later ones, and its bibliography entry (a comment's is its thread's)."""
+
     note: str
+    short_note: str
     bibliography: str
 
 
-def chicago_date(source: Source) -> str:
+def chicago_date(date: CslDate | None) -> str:
     """ "August 28, 1937", "August 1937", "1937", or "n.d." when the date is not known."""
-    if source.csl.issued is None:
+    if date is None:
         return "n.d."
-    parts = source.csl.issued.date_parts[0]
+    parts = date.date_parts[0]
     if len(parts) >= 3:
         return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
     if len(parts) == 2:
@@ -212,24 +231,77 @@ def chicago_date(source: Source) -> str:
     return str(parts[0])
 
 
+def _curly(text: str) -> str:
+    """Apostrophes inside words printed curly (as in O\u2019Callaghan), however typed."""
+    return _APOSTROPHE.sub("\u2019", text)
+
+
 def _in_quotes(title: str, then: str) -> str:
     """A quoted title with the punctuation that follows it inside the marks, as Chicago puts it;
     a title that ends in its own ? or ! takes no further comma or period."""
+    title = _curly(title)
     return f"“{title}”" if title.endswith(("?", "!")) else f"“{title}{then}”"
 
 
+def _joined(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
+
+
+def _names_in_prose(names: list[str]) -> str:
+    """One, "A and B", "A, B, and C"; four or more: "A et al." (CMOS 14.76)."""
+    if len(names) >= 4:
+        return f"{names[0]} et al."
+    if len(names) == 3:
+        return f"{names[0]}, {names[1]}, and {names[2]}"
+    return " and ".join(names)
+
+
 def _note_names(source: Source) -> str:
-    return ", ".join(name.display() for name in source.csl.author)
+    return _curly(_names_in_prose([name.display() for name in source.csl.author]))
+
+
+def _short_names(source: Source) -> str:
+    return _curly(
+        _names_in_prose([n.literal or n.family or n.display() for n in source.csl.author])
+    )
 
 
 def _bibliography_names(source: Source) -> str:
+    """The first author inverted, the others in normal order: "Serge, Victor, and A. B. Other"."""
     first, *rest = source.csl.author
     inverted = first.literal or ", ".join(p for p in (first.family, first.given) if p)
-    return ", ".join([inverted, *(name.display() for name in rest)])
+    if not rest:
+        return _curly(inverted)
+    others = [name.display() for name in rest]
+    return _curly(", ".join([inverted, *others[:-1]]) + f", and {others[-1]}")
+
+
+def _short_title(source: Source) -> str:
+    """The stored short title, else the main title (before any subtitle)."""
+    return source.csl.title_short or source.csl.title.split(":")[0]
 
 
 def _end(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."
+    """Close with a period, unless the text already ends a sentence (also inside a quote)."""
+    return text if text.rstrip("”").endswith((".", "?", "!")) else text + "."
+
+
+def _titled(names: str, title: str, where: str) -> str:
+    """ "Names, “Title,” where" or "Names, “Title.”": the punctuation inside the marks."""
+    return (
+        f"{names}, {_in_quotes(title, ',')} {where}"
+        if where
+        else f"{names}, {_in_quotes(title, '.')}"
+    )
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentences(*parts: str) -> str:
+    """Bibliography elements, each closed by a period."""
+    return " ".join(_end(part) for part in parts if part)
 
 
 _ITALIC = re.compile(r"\*([^*\n]+)\*")
@@ -241,65 +313,100 @@ def plain(text: str) -> str:
     return _ITALIC.sub(r"\1", text)
 
 
+def thread_of(source: Source, sources: dict[str, Source]) -> Source:
+    """The post whose thread a comment stands in (the comment itself when it names none)."""
+    return sources.get(source.thread, source) if source.thread else source
+
+
 def chicago(
-    source: Source, sources: dict[str, Source], locator: str | None = None
+    source: Source, sources: dict[str, Source], paragraph: int | None = None
 ) -> ChicagoCitation:
-    """Note and bibliography entry for the source types askbot holds; nothing is invented."""
+    """Full note, shortened note and bibliography entry, citing paragraph ``paragraph`` of the
+    stored text (given to readers in the source's own count); nothing is invented."""
+    own = source.own_paragraph(paragraph) if paragraph is not None else None
+    where = f"para. {own}" if own else ""
+    if source.csl.type == "post":
+        return _chicago_post(source, thread_of(source, sources), where)
+    return _chicago_periodical(source, where)
+
+
+def _chicago_post(source: Source, post: Source, where: str) -> ChicagoCitation:
     csl = source.csl
-    date = chicago_date(source)
-    where = f", {locator}" if locator else ""
-    url = f", {csl.URL}" if csl.URL else ""
-    if csl.type == "post":
-        parent = sources.get(source.reply_to) if source.reply_to else None
-        reply = ""
-        if parent is not None:
-            reply = f"comment on {_note_names(parent)}, {_in_quotes(parent.csl.title, ',')} "
-        venue = f"*{csl.publisher or 'Reddit'}*, {csl.container_title}, {date}{url}"
-        note = _end(f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {reply}{venue}{where}")
-        reply_bib = f"Comment on {reply.removeprefix('comment on ')}" if parent is not None else ""
-        bibliography = _end(
-            f"{_bibliography_names(source)}. {_in_quotes(csl.title, '.')} {reply_bib}{venue}"
+    venue = _joined(post.csl.container_title or "", post.csl.publisher or "")
+    url = csl.URL or post.csl.URL or ""
+    if post is source:
+        note = _joined(
+            f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {venue}",
+            chicago_date(csl.issued),
+            where,
+            url,
         )
-        return ChicagoCitation(note, bibliography)
-    issue = ", ".join(
-        part
-        for part in (
-            f"vol. {csl.volume}" if csl.volume else "",
-            f"no. {csl.issue}" if csl.issue else "",
+        short = _titled(_short_names(source), _short_title(source), where)
+    else:
+        posted = chicago_date(csl.issued) if csl.issued else ""
+        on = f"comment on {_note_names(post)}"
+        note = _joined(
+            _note_names(source),
+            posted,
+            f"{on}, {_in_quotes(post.csl.title, ',')} {venue}",
+            chicago_date(post.csl.issued),
+            where,
+            url,
         )
-        if part
-    )
-    publication = ", ".join(
-        p
-        for p in (
-            f"*{csl.container_title}*" if csl.container_title else "",
-            issue,
-            date,
-            csl.page or "",
+        short = _titled(
+            f"{_short_names(source)}, comment on {_short_names(post)}", _short_title(post), where
         )
-        if p
+    bibliography = _sentences(
+        _bibliography_names(post),
+        _in_quotes(post.csl.title, "."),
+        _joined(venue, chicago_date(post.csl.issued)),
+        post.csl.URL or "",
     )
-    archive_note = ", ".join(
-        p
-        for p in (
-            f"transcribed by {source.transcriber}" if source.transcriber else "",
-            csl.archive or "",
+    return ChicagoCitation(_end(note), _end(short), bibliography)
+
+
+def _chicago_periodical(source: Source, where: str) -> ChicagoCitation:
+    csl = source.csl
+    dated = csl.type in _DATED_PERIODICALS
+    container = f"*{_curly(csl.container_title)}*" if csl.container_title else ""
+    number = (
+        ""
+        if dated
+        else _joined(
+            f"vol. {csl.volume}" if csl.volume else "", f"no. {csl.issue}" if csl.issue else ""
         )
-        if p
     )
-    note = f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {publication}"
-    note += f", {archive_note}" if archive_note else ""
-    note = _end(note + f"{url}{where}")
-    bibliography = (
-        f"{_end(_bibliography_names(source))} {_in_quotes(csl.title, '.')} {publication}."
+    publication = _joined(container, number, chicago_date(csl.issued))
+    transcribed = f"transcribed by {_curly(source.transcriber)}" if source.transcriber else ""
+    modified = f"last modified {chicago_date(source.last_modified)}" if source.last_modified else ""
+    archive = _curly(csl.archive or "")
+    note = _joined(
+        f"{_note_names(source)}, {_in_quotes(csl.title, ',')} {publication}",
+        csl.page or "",
+        where,
+        transcribed,
+        archive,
+        modified,
+        csl.URL or "",
     )
-    if source.transcriber:
-        bibliography += f" Transcribed by {source.transcriber}."
-    if csl.archive:
-        bibliography += f" {_end(csl.archive)}"
-    if csl.URL:
-        bibliography += f" {csl.URL}."
-    return ChicagoCitation(note, bibliography)
+    short = _titled(_short_names(source), _short_title(source), where)
+    bibliography = _sentences(
+        _bibliography_names(source),
+        _in_quotes(csl.title, "."),
+        publication if dated else _joined(publication, csl.page or ""),
+        _sentence_case(transcribed),
+        archive,
+        _sentence_case(modified),
+        csl.URL or "",
+    )
+    return ChicagoCitation(_end(note), _end(short), bibliography)
+
+
+def bibliography(sources: list[Source], all_sources: dict[str, Source]) -> list[str]:
+    """One bibliography for the sources: a comment is listed by its thread, each entry once,
+    alphabetised (letter by letter, ignoring case)."""
+    entries = {chicago(s, all_sources).bibliography for s in sources}
+    return sorted(entries, key=str.casefold)
 
 
 def csl_json(sources: list[Source]) -> list[dict[str, object]]:
@@ -317,9 +424,11 @@ def _bibtex_escape(text: str) -> str:
 
 
 def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
-    """BibTeX entries: @article for periodicals, @misc for posts."""
+    """BibTeX entries: @article for periodicals, @misc for posts; a comment is entered by its
+    thread. Titles are double-braced so no style lowercases "Yagoda" or "G.P.U."."""
     entries = []
-    for source in sources:
+    threads = {thread_of(s, all_sources).id: thread_of(s, all_sources) for s in sources}
+    for source in threads.values():
         csl = source.csl
         # A literal name (a username) is braced so BibTeX never splits or reorders it.
         names = [
@@ -328,22 +437,14 @@ def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
         ]
         fields: list[tuple[str, str]] = [
             ("author", "{" + " and ".join(names) + "}"),
-            ("title", f"{{{_bibtex_escape(csl.title)}}}"),
+            ("title", f"{{{{{_bibtex_escape(_curly(csl.title))}}}}}"),
         ]
         notes = []
         if csl.type == "post":
             kind = "misc"
-            fields.append(
-                (
-                    "howpublished",
-                    "{"
-                    + _bibtex_escape(f"{csl.publisher or 'Reddit'}, {csl.container_title}")
-                    + "}",
-                )
-            )
-            parent = all_sources.get(source.reply_to) if source.reply_to else None
-            if parent is not None:
-                notes.append(f"Comment on {_note_names(parent)}, ``{parent.csl.title}''")
+            venue = _joined(csl.container_title or "", csl.publisher or "")
+            if venue:
+                fields.append(("howpublished", f"{{{_bibtex_escape(venue)}}}"))
         else:
             kind = "article"
             fields += [
@@ -364,9 +465,14 @@ def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
         else:
             notes.append("Date unknown")
         if source.transcriber:
-            notes.append(f"Transcribed by {source.transcriber}")
+            notes.append(f"Transcribed by {_curly(source.transcriber)}")
         if csl.archive:
-            notes.append(csl.archive)
+            modified = (
+                f", last modified {chicago_date(source.last_modified)}"
+                if source.last_modified
+                else ""
+            )
+            notes.append(f"{_curly(csl.archive)}{modified}")
         if csl.URL:
             fields.append(("url", f"{{{csl.URL}}}"))
         if notes:
@@ -377,7 +483,8 @@ def bibtex(sources: list[Source], all_sources: dict[str, Source]) -> str:
 
 
 class CitedQuote(BaseModel):
-    """One citation of an entry, ready to show: the quote, where it stands, and how to cite it."""
+    """One citation of an entry, ready to show: the quote, where it stands in the stored text
+    (``locator``, for checking) and its Chicago note (shortened when the source came before)."""
 
     number: int
     source_id: str
@@ -386,18 +493,26 @@ class CitedQuote(BaseModel):
     quote: str
     locator: str
     note: str
-    bibliography: str
 
 
-def cited_quotes(entry: Entry, sources: dict[str, Source]) -> list[CitedQuote]:
-    """The entry's citations, then its positions', numbered from 1 as /quote and `askbot quote` take them."""
+class EntryCitations(BaseModel):
+    """An entry's citations, numbered as /quote and `askbot quote` take them, and one
+    alphabetised bibliography for them all."""
+
+    quotes: list[CitedQuote]
+    bibliography: list[str]
+
+
+def cited_quotes(entry: Entry, sources: dict[str, Source]) -> EntryCitations:
+    """The entry's citations, then its positions', numbered from 1; the first citation of each
+    source gets the full note, later ones the shortened note."""
     pairs = [(None, c) for c in entry.citations] + [
         (p.held_by, c) for p in entry.positions for c in p.citations
     ]
-    out = []
+    out, seen = [], set()
     for number, (held_by, citation) in enumerate(pairs, 1):
         source = sources[citation.source]
-        styled = chicago(source, sources, citation.locator)
+        styled = chicago(source, sources, citation.paragraph)
         out.append(
             CitedQuote(
                 number=number,
@@ -406,16 +521,22 @@ def cited_quotes(entry: Entry, sources: dict[str, Source]) -> list[CitedQuote]:
                 held_by=held_by,
                 quote=citation.quote,
                 locator=citation.locator,
-                note=styled.note,
-                bibliography=styled.bibliography,
+                note=styled.short_note if source.id in seen else styled.note,
             )
         )
-    return out
+        seen.add(source.id)
+    return EntryCitations(
+        quotes=out, bibliography=bibliography(sources_of(entry, sources), sources)
+    )
 
 
 def sources_of(entry: Entry, sources: dict[str, Source]) -> list[Source]:
     """The distinct sources an entry cites, in the order it first cites them."""
     return [sources[i] for i in dict.fromkeys(c.source for c in entry.all_citations())]
+
+
+MODERATOR_NOTE_LABEL = "Moderator note (from outside the sources)"  # entries' and sources' alike
+"""How every display heads a source's moderator notes: context that the source does not state."""
 
 
 class QuoteReport(BaseModel):
@@ -433,6 +554,7 @@ class QuoteReport(BaseModel):
     quote: str
     after: str
     note: str
+    moderator_notes: list[str]
     discrepancies: list[str]
 
 
@@ -461,5 +583,6 @@ def quote_report(
         quote=found.quote,
         after=found.after,
         note=source.note,
+        moderator_notes=source.moderator_notes,
         discrepancies=source.discrepancies,
     )

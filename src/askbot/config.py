@@ -14,10 +14,12 @@ from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from askbot.errors import AskbotError
+
 ENV_PREFIX = "ASKBOT_"
 
 
-class ConfigError(Exception):
+class ConfigError(AskbotError):
     """A missing or malformed setting, worded as one line that names the variable."""
 
 
@@ -58,8 +60,18 @@ class Settings(BaseSettings):
     unanswered_limit: int = Field(
         default=1000, ge=1, le=100_000, description="Most questions kept in the unanswered queue."
     )
+    message_content: bool = Field(
+        default=False,
+        description="Use the privileged message-content intent: forum posts' first messages are read too.",
+    )
     unanswered_days: float = Field(
         default=90.0, gt=0, le=36_500, description="Days a queued question is kept unasked."
+    )
+    question_retention_days: float = Field(
+        default=90.0,
+        gt=0,
+        le=36_500,
+        description="Days a member's unlabelled question (queued or flagged) is kept at most.",
     )
 
     @field_validator("mod_roles", mode="before")

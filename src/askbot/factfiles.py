@@ -22,13 +22,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from askbot.citations import verify_citation
-from askbot.models import AliasFile, AliasGroup, Entry, FactBase, Source
+from askbot.errors import AskbotError
+from askbot.models import AliasFile, AliasGroup, Citation, Entry, FactBase, Source
 from askbot.paragraphs import split_paragraphs
 
 try:  # libyaml is several times faster; PyYAML's wheels ship it
     from yaml import CSafeDumper as _Dumper
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
+    # no libyaml: the pure-Python classes stand in for the C ones, which mypy sees as other types
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
@@ -54,7 +56,7 @@ class FactError:
         return f"{self.file}:{self.line}: {self.field}: {self.why}"
 
 
-class FactBaseInvalid(Exception):
+class FactBaseInvalid(AskbotError):
     """Raised with every problem found; callers print them all."""
 
     def __init__(self, errors: Iterable[FactError]) -> None:
@@ -123,7 +125,7 @@ def _anchor_error(text: str, file: str) -> FactError | None:
             )
             return FactError(
                 file,
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else 1,
                 "(yaml)",
                 f"'{written}': YAML anchors and aliases are not allowed in fact files; write the value out",
             )
@@ -172,9 +174,9 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[FactErro
         _index_lines(node, (), document.lines, duplicate_keys)
     errors = []
     for item in duplicate_keys:
-        line, _, loc = item.partition(":")
+        at, _, loc = item.partition(":")
         errors.append(
-            FactError(file, int(line), loc, "duplicate key (YAML would silently keep the last one)")
+            FactError(file, int(at), loc, "duplicate key (YAML would silently keep the last one)")
         )
     return document, errors
 
@@ -318,6 +320,12 @@ def _check_sources(
                     f"span {span.first}-{span.last} is not within paras. 1-{count} of {name}",
                 )
             )
+        if source.body and source.body.last > count:
+            errors.append(
+                document.error(
+                    ("body",), f"para. {source.body.last} does not exist: {name} has {count}"
+                )
+            )
         for index, uncited in enumerate(source.uncited_paragraphs):
             if not source.covers(uncited.paragraph) or uncited.paragraph > count:
                 errors.append(
@@ -328,10 +336,9 @@ def _check_sources(
                 )
     known = {source.id for source, _ in sources} | failed
     for source, document in sources:
-        if source.reply_to is not None and (
-            source.reply_to not in known or source.reply_to == source.id
-        ):
-            errors.append(document.error(("reply_to",), f"unknown source id '{source.reply_to}'"))
+        for key, named in (("thread", source.thread), ("reply_to", source.reply_to)):
+            if named is not None and (named not in known or named == source.id):
+                errors.append(document.error((key,), f"unknown source id '{named}'"))
     return texts, errors
 
 
@@ -379,7 +386,9 @@ def _check_citations(
     failed_sources: set[str],
 ) -> list[FactError]:
     errors: list[FactError] = []
-    located = [(("citations", i), c) for i, c in enumerate(entry.citations)]
+    located: list[tuple[tuple[str | int, ...], Citation]] = [
+        (("citations", i), c) for i, c in enumerate(entry.citations)
+    ]
     located += [
         (("positions", p, "citations", i), c)
         for p, position in enumerate(entry.positions)
@@ -407,7 +416,9 @@ def _check_aliases(groups: list[AliasGroup], document: YamlDocument) -> list[Fac
     errors: list[FactError] = []
     first_use: dict[str, str] = {}
     for g, group in enumerate(groups):
-        names = [(("aliases", g, "canonical"), group.canonical)]
+        names: list[tuple[tuple[str | int, ...], str]] = [
+            (("aliases", g, "canonical"), group.canonical)
+        ]
         names += [(("aliases", g, "variants", v), name) for v, name in enumerate(group.variants)]
         for loc, name in names:
             key = name.casefold()

@@ -16,7 +16,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SUMMARY_MAX_CHARS = 900
@@ -30,6 +37,7 @@ AUTHORS_MAX_CHARS = 1024  # all the author names together: one embed field
 NOTE_MAX_CHARS = 1024  # source criticism, one discrepancy: one embed field each
 URL_MAX_CHARS = 1024
 DISCREPANCIES_MAX = 10
+MODERATOR_NOTES_MAX = 5
 YEAR_RANGE = (1, 9999)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -94,7 +102,9 @@ class CslDate(InputModel):
         for parts in value:
             if not 1 <= len(parts) <= 3:
                 raise ValueError("a date is [year], [year, month] or [year, month, day]")
-            year, month, day = (*parts, None, None)[:3]
+            year = parts[0]
+            month = parts[1] if len(parts) > 1 else None
+            day = parts[2] if len(parts) > 2 else None
             if not low <= year <= high:
                 raise ValueError(f"year {year} is not between {low} and {high}")
             if month is not None and not 1 <= month <= 12:
@@ -121,6 +131,12 @@ class CslMetadata(InputModel):
     title: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_CHARS)
     ]
+    title_short: Name | None = Field(
+        default=None,
+        alias="title-short",
+        description="The key words of the title for shortened notes (CMOS 14.30), without an"
+        " initial A or The.",
+    )
     author: list[CslName] = Field(min_length=1)
     container_title: Name | None = Field(default=None, alias="container-title")
     volume: Number | None = None
@@ -169,11 +185,27 @@ class Source(InputModel):
     kind: SourceKind
     csl: CslMetadata
     transcriber: Name | None = None
+    last_modified: CslDate | None = Field(
+        default=None,
+        description="The date the online copy at URL says it was last modified (Chicago: 'last"
+        " modified July 27, 2018').",
+    )
+    thread: Slug | None = Field(
+        default=None,
+        description="For a comment or answer: the source id of the post that opens its thread;"
+        " Chicago cites it as a comment on that post.",
+    )
     reply_to: Slug | None = Field(
         default=None,
-        description="For a comment or answer: the source id of the post it replies to.",
+        description="The post or comment it directly answers, only when the document shows it.",
     )
     note: Note = Field(description="Source criticism: what the source is and how far to trust it.")
+    moderator_notes: list[Note] = Field(
+        default=[],
+        max_length=MODERATOR_NOTES_MAX,
+        description="Context from outside the document (general knowledge, other works), always"
+        " shown labelled as a moderator's note, never as something the source says.",
+    )
     discrepancies: list[Note] = Field(default=[], max_length=DISCREPANCIES_MAX)
     text_file: NonEmptyText = Field(description="Verbatim text, in facts/sources/, never edited.")
     paragraphs: ParagraphSpan | None = Field(
@@ -182,6 +214,36 @@ class Source(InputModel):
     uncited_paragraphs: list[UncitedParagraph] = Field(
         default=[], description="Paragraphs of this source that no entry cites, each with why."
     )
+    body: ParagraphSpan | None = Field(
+        default=None,
+        description="The paragraphs that are the source's own text (not a title, byline or an"
+        " archive's header): Chicago notes count paragraphs from the first, as its reader does.",
+    )
+
+    @model_validator(mode="after")
+    def _thread_and_body_fit(self) -> Source:
+        if self.reply_to is not None and self.thread is None:
+            raise ValueError("a reply stands in a thread: set thread to the post that opens it")
+        if self.thread is not None and self.thread == self.id:
+            raise ValueError("thread names the source itself; name the post that opens it")
+        if self.body is not None and not (
+            self.body.first <= self.body.last
+            and self.covers(self.body.first)
+            and self.covers(self.body.last)
+        ):
+            raise ValueError(
+                f"body {self.body.first}-{self.body.last} is not a span inside this source's"
+                " paragraphs"
+            )
+        return self
+
+    def own_paragraph(self, paragraph: int) -> int | None:
+        """Paragraph ``paragraph`` of the stored text as the source's reader counts it, or None
+        when that count would not help (outside the body, or a body of one paragraph)."""
+        body = self.body
+        if body is None or body.first == body.last or not body.first <= paragraph <= body.last:
+            return None
+        return paragraph - body.first + 1
 
     @property
     def authors(self) -> str:
@@ -246,6 +308,11 @@ class Entry(InputModel):
     summary: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX_CHARS)
     ]
+    moderator_note: Note | None = Field(
+        default=None,
+        description="What a moderator adds from outside the sources (a date, a name, a gloss):"
+        " always shown labelled as a moderator note, never as something the sources say.",
+    )
     status: EntryStatus
     positions: list[Position] = []
     citations: list[Citation] = Field(min_length=1)

@@ -1,7 +1,7 @@
 """Running askbot: back up, check and migrate the database, diagnose a setup (``doctor``), and
 the health check (``health``): the database sound and the bot connected to Discord.
 
-Problems come back as plain sentences (a StoreError, or a Finding's ``problem``), never as a
+Problems come back as plain sentences (an AskbotError, or a Finding's ``problem``), never as a
 traceback: their reader is whoever is on call, or a container health check.
 """
 
@@ -24,9 +24,10 @@ from pydantic import BaseModel, ValidationError
 
 from askbot.bootstrap import facts_dir
 from askbot.config import ConfigError, Settings, load_settings, unknown_variables
+from askbot.errors import AskbotError, StoreUnavailable
 from askbot.factfiles import FactBaseInvalid, load_fact_base
 from askbot.models import Entry
-from askbot.store import SCHEMA_VERSION, Store, StoreError, unusable
+from askbot.store import SCHEMA_VERSION, Store, unusable
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Finding:
 
 def _require(path: Path) -> None:
     if not path.is_file():
-        raise StoreError(f"no database at {path} (askbot creates it on first start)")
+        raise StoreUnavailable(f"no database at {path} (askbot creates it on first start)")
 
 
 @asynccontextmanager
@@ -80,7 +81,7 @@ async def _inspect(store: Store, shown: Path | None = None) -> DatabaseReport:
     if problems:
         first = " ".join(problems[0].split())
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise StoreError(f"{shown or store.path} is damaged: {first}{more}; restore a backup")
+        raise StoreUnavailable(f"{shown or store.path} is damaged: {first}{more}; restore a backup")
     version = await store.schema_version()
     counts = await store.counts() if version == SCHEMA_VERSION else {}
     return DatabaseReport(store.path, version, counts)
@@ -93,14 +94,14 @@ async def check_database(path: Path) -> DatabaseReport:
         report = await _inspect(store)
         unloadable = await store.unloadable() if report.schema_version == SCHEMA_VERSION else []
     if unloadable:
-        raise StoreError(
+        raise AskbotError(
             f"{path}: {len(unloadable)} stored row(s) cannot be loaded and are left out of answers:\n"
             + "\n".join(f"  {record}" for record in unloadable)
             + "\nRepair each: `askbot fact show ID` prints an entry, `askbot fact edit FILE` saves"
             " it fixed (or `askbot fact revert ID N`); `askbot facts import` replaces a source"
         )
     if report.schema_version > SCHEMA_VERSION:
-        raise StoreError(
+        raise StoreUnavailable(
             f"{path} has schema version {report.schema_version}, newer than this askbot"
             f" ({SCHEMA_VERSION}): upgrade askbot, or restore a backup taken before the upgrade"
         )
@@ -133,8 +134,8 @@ async def backup_database(source: Path, target: Path, *, force: bool = False) ->
     return dataclasses.replace(report, path=target)
 
 
-def _unwritable(target: Path, why: object) -> StoreError:
-    return StoreError(f"cannot write the backup {target}: {why}; nothing was written")
+def _unwritable(target: Path, why: object) -> AskbotError:
+    return AskbotError(f"cannot write the backup {target}: {why}; nothing was written")
 
 
 def _claim(partial: Path, target: Path) -> None:
@@ -154,15 +155,15 @@ def _writing_failed(error: sqlite3.OperationalError) -> bool:
 
 def _check_target(source: Path, target: Path, *, force: bool) -> None:
     if target.is_dir():
-        raise StoreError(
+        raise AskbotError(
             f"{target} is a directory: name the backup file, e.g. {target / source.name}"
         )
     if target.exists() and not force:
-        raise StoreError(f"{target} already exists; nothing was written (--force overwrites it)")
+        raise AskbotError(f"{target} already exists; nothing was written (--force overwrites it)")
     if target.resolve() == source.resolve():
-        raise StoreError(f"{target} is the database itself; back up to another file")
+        raise AskbotError(f"{target} is the database itself; back up to another file")
     if not target.parent.is_dir():
-        raise StoreError(f"no directory {target.parent} to hold the backup")
+        raise AskbotError(f"no directory {target.parent} to hold the backup")
 
 
 async def migrate_database(path: Path) -> tuple[int, int]:
@@ -199,20 +200,20 @@ def write_heartbeat(path: Path, latency_ms: float | None) -> None:
 
 
 def gateway_health(database: Path, max_age: int = HEARTBEAT_MAX_AGE) -> str:
-    """How the bot's gateway connection stands, from its heartbeat; StoreError when it is not
+    """How the bot's gateway connection stands, from its heartbeat; AskbotError when it is not
     connected (no heartbeat, or none for ``max_age`` seconds)."""
     path = heartbeat_path(database)
     try:
         beat = Heartbeat.model_validate_json(path.read_bytes())
     except FileNotFoundError:
-        raise StoreError(
+        raise AskbotError(
             f"no heartbeat at {path}: the bot has not connected to Discord (is `askbot run` running?)"
         ) from None
     except (OSError, ValidationError) as exc:
-        raise StoreError(f"cannot read the heartbeat {path}: {exc}") from exc
+        raise AskbotError(f"cannot read the heartbeat {path}: {exc}") from exc
     age = (datetime.now(UTC) - beat.at).total_seconds()
     if age > max_age:
-        raise StoreError(
+        raise AskbotError(
             f"the bot's last heartbeat was {age:.0f} s ago (at {beat.at:%Y-%m-%d %H:%M:%S} UTC),"
             f" over {max_age:g} s: it is not connected to Discord"
         )
@@ -308,7 +309,7 @@ async def _database_finding(path: Path) -> Finding:
         if report.schema_version < SCHEMA_VERSION:  # entries load once migrated
             return Finding("database", f"{path}: {report.summary()}")
         loaded = await _entries_loaded(path)
-    except StoreError as exc:
+    except AskbotError as exc:
         return Finding("database", problem=str(exc))
     if loaded is None:
         return Finding("database", f"{path}: empty; the next start fills it from the fact base")
@@ -334,7 +335,7 @@ async def _entries_loaded(path: Path) -> list[Entry] | None:
         except ValidationError as exc:  # a stored row the model refuses
             first = exc.errors()[0]
             where = ".".join(map(str, first["loc"]))
-            raise StoreError(
+            raise AskbotError(
                 f"{path} holds a row that does not load ({exc.title} {where}: {first['msg']})"
             ) from exc
 

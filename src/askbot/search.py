@@ -149,18 +149,16 @@ async def search_sources(
     sources = await store.sources()
     hits = []
     for row in rows:
-        source = next(
-            s for s in sources if s.text_file == row["document"] and s.covers(row["paragraph"])
-        )
+        source = next(s for s in sources if s.text_file == row.document and s.covers(row.paragraph))
         hits.append(
             SearchHit(
                 source_id=source.id,
                 author=source.authors,
                 title=source.csl.title,
                 kind=source.kind.value,
-                paragraph=row["paragraph"],
-                locator=f"para. {row['paragraph']}",
-                snippet=row["snippet"],
+                paragraph=row.paragraph,
+                locator=f"para. {row.paragraph}",
+                snippet=row.snippet,
             )
         )
     return SearchPage(

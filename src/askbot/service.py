@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Callable
 
 from askbot.answering import Answer, AnswerEngine, asked_question, load_engine
 from askbot.curation import prune_answered
@@ -47,6 +48,7 @@ class AnswerService:
         self._stopping = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
         self._recording: asyncio.Task[None] | None = None
+        self.on_reload: Callable[[], None] | None = None  # told of other processes' changes
 
     @classmethod
     async def start(cls, store: Store) -> AnswerService:
@@ -85,13 +87,18 @@ class AnswerService:
     def ask(self, question: str) -> Answer:
         """Answer from memory; the question is recorded afterwards, never before the reply."""
         answer = self.engine.answer(question)
+        self.record(question, answer)
+        return answer
+
+    def record(self, question: str, answer: Answer) -> None:
+        """Queue an answered question to be counted (and, if nothing answered it, queued for the
+        moderators) by the background writer."""
         asked = asked_question(question, answer)
         if asked is not None:
             self._unrecorded.append(asked)
             self._drop_overflow()
             self._all_recorded.clear()
             self._has_unrecorded.set()
-        return answer
 
     async def recorded(self) -> None:
         """Wait until every question asked so far is in the database."""
@@ -168,6 +175,8 @@ class AnswerService:
             return False
         log.info("the fact base changed in another process: reloading it")
         await self.refresh()
+        if self.on_reload is not None:
+            self.on_reload()
         return True
 
     async def _watch_other_processes(self) -> None:

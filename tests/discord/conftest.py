@@ -1,4 +1,4 @@
-"""Fixtures that run a real discord.py bot against the stand-in in ``fake_discord.py``.
+"""Fixtures that run a real discord.py bot against the stand-in in ``fake_discord/``.
 
     async def test_something(running_bot):
         fake, bot = await running_bot(make_bot)      # make_bot() -> commands.Bot | discord.Client

@@ -55,7 +55,7 @@ async def test_a_change_from_the_cli_reaches_ask_and_cite_without_a_restart(
     assert cli.returncode == 0, err
 
     async def engine_dropped_it() -> bool:
-        return bot.engine.entry(ENTRY) is None
+        return bot.desk.engine.entry(ENTRY) is None
 
     await eventually(engine_dropped_it, "the bot never reloaded the fact base")
     after = await fake.slash("ask", {"question": QUESTION})
@@ -78,12 +78,10 @@ async def test_ask_answers_while_another_process_holds_the_write_lock(
     assert not answered.ephemeral and answered.custom_ids[0] == f"askbot:sources:{ENTRY}"
     assert unanswered.embeds[0]["title"] == "Nothing in the fact base answers this"
 
-    await bot.answers.recorded()  # both were kept and written once the lock was free
-    counts = {
-        (row["status"], row["entry_id"]): row["count"] for row in await bot.store.ask_counts()
-    }
+    await bot.desk.answers.recorded()  # both were kept and written once the lock was free
+    counts = {(row.status, row.entry_id): row.count for row in await bot.desk.store.ask_counts()}
     assert counts == {("answered", ENTRY): 1, ("no_match", ""): 1}
-    assert [row["example"] for row in await bot.store.unanswered()] == [UNANSWERABLE]
+    assert [row.example for row in await bot.desk.store.unanswered()] == [UNANSWERABLE]
 
 
 async def test_a_change_replies_before_the_unanswered_queue_is_rechecked(
@@ -92,7 +90,7 @@ async def test_a_change_replies_before_the_unanswered_queue_is_rechecked(
     fake, bot = bot_and_fake
     queued = [f"{QUESTION} ({n})" for n in range(5)]  # the fact base answers these
     for question in [*queued, UNANSWERABLE]:
-        await bot.store.record_unanswered(queue_key(question), question)
+        await bot.desk.store.record_unanswered(queue_key(question), question)
 
     # Re-checking a queued question waits until the test lets it go on: a re-check on the event
     # loop would freeze the bot (and the stand-in) until the gate's own timeout.
@@ -116,6 +114,6 @@ async def test_a_change_replies_before_the_unanswered_queue_is_rechecked(
         gate.set()
 
     async def pruned() -> bool:
-        return [row["example"] for row in await bot.store.unanswered()] == [UNANSWERABLE]
+        return [row.example for row in await bot.desk.store.unanswered()] == [UNANSWERABLE]
 
     await eventually(pruned, "the answered questions never left the queue")

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ async def test_ask_answers_publicly_with_sources_and_buttons(bot_and_fake) -> No
     assert "para. 11" in sources and "Victor Serge" in sources
     assert record.custom_ids == [
         "askbot:sources:yagoda-arrest-why",
+        "askbot:answered:yagoda-arrest-why",
         "askbot:wrong:yagoda-arrest-why",
     ]
 
@@ -57,12 +59,31 @@ async def test_unresolved_question_shows_the_banner_first_and_positions(bot_and_
         "ask", {"question": "Did Stalin plan the Great Purge or did it snowball out of control?"}
     )
     embed = record.embeds[0]
-    assert embed["description"].startswith("⚠️ **Historians")
+    assert embed["description"].startswith("⚠️ **The sources here ")
     positions = [f for f in embed["fields"] if f["name"].startswith("Position ")]
     assert len(positions) >= 2
     assert all("held by" in f["name"] and "*Rests on a" in f["value"] for f in positions)
     assert "source source" not in str(positions) and "unsourced source" not in str(positions)
     assert any(f["value"].endswith("*Rests on an unsourced comment*") for f in positions)
+
+
+async def test_a_moderator_note_is_its_own_labelled_field(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "How were Tukhachevsky's arrest, trial and execution carried out?"}
+    )
+    embed = record.embeds[0]
+    note = field(embed, "Moderator note (from outside the sources)")["value"]
+    assert "22 May" in note and "22 May" not in embed["description"]
+    assert "22 May" not in field(embed, "Sources")["value"]
+
+
+async def test_an_answer_resting_on_an_unsourced_comment_is_flagged(bot_and_fake) -> None:
+    fake, _ = bot_and_fake
+    record = await fake.slash(
+        "ask", {"question": "What did Khrushchev think drove Stalin during the purges?"}
+    )
+    assert record.embeds[0]["description"].startswith("⚠️ **Unverified")
 
 
 async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_and_fake) -> None:
@@ -76,9 +97,9 @@ async def test_no_match_is_private_with_suggestions_that_answer_when_chosen(bot_
     assert chosen.ephemeral and chosen.embeds[0]["footer"]["text"].endswith(
         f"/cite entry:{options[0]['value']} for full citations"
     )
-    await bot.answers.recorded()  # questions are recorded after the reply
-    queue = await bot.store.unanswered()
-    assert queue[0]["normalised"] == "when was yezhov arrested"
+    await bot.desk.answers.recorded()  # questions are recorded after the reply
+    queue = await bot.desk.store.unanswered()
+    assert queue[0].normalised == "when was yezhov arrested"
 
 
 async def test_declined_question_quotes_the_rule_privately(bot_and_fake) -> None:
@@ -97,9 +118,9 @@ async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
     assert any("para. 11" in f["name"] for f in sources.embeds[0]["fields"])
     wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral and "moderators" in wrong.content
-    queue = await bot.store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [
-        ("why did stalin have yagoda arrested", 1)
+    misfires = await bot.desk.misfires()
+    assert [(row.normalised, row.got, row.count) for row in misfires] == [
+        ("why did stalin have yagoda arrested", "yagoda-arrest-why", 1)
     ]
 
 
@@ -149,12 +170,12 @@ async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     # the question read back from the escaped embed is the member's own text
     wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
     assert wrong.ephemeral
-    assert (await bot.store.unanswered())[0]["normalised"] == "why did stalin have yagoda arrested"
+    assert (await bot.desk.misfires())[0].normalised == "why did stalin have yagoda arrested"
 
 
 async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    base = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     assert base is not None
     position = base.positions[0]
     huge = Entry(
@@ -173,9 +194,11 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
         ],
         citations=base.citations * 12,
     )
-    async with bot.store.transaction() as db:
-        await bot.store.put_entry(db, huge, Actor(name="test"), "limits", expected_revision=None)
-    await bot.after_change()
+    async with bot.desk.store.transaction() as db:
+        await bot.desk.store.put_entry(
+            db, huge, Actor(name="test"), "limits", expected_revision=None
+        )
+    await bot.desk.answers.refresh()
     record = await fake.slash("ask", {"question": "zzyzx question"})
     embed = discord.Embed.from_dict(record.embeds[0])
     assert len(embed) <= embeds.TOTAL_LIMIT and len(embed.fields) <= embeds.FIELD_COUNT_LIMIT
@@ -185,7 +208,7 @@ async def test_over_long_entry_is_cut_within_discord_limits(bot_and_fake) -> Non
 
 async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) -> Entry:
     """A debated entry with ``positions`` positions of ``stance_words`` words each."""
-    base = await bot.store.entry("great-purge-planned-or-snowballed")
+    base = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     assert base is not None
     entry = Entry(
         id="a-crowded-debate",
@@ -203,9 +226,11 @@ async def put_contested_entry(bot: AskBot, positions: int, stance_words: int) ->
         ],
         citations=base.citations,
     )
-    async with bot.store.transaction() as db:
-        await bot.store.put_entry(db, entry, Actor(name="test"), "limits", expected_revision=None)
-    await bot.answers.refresh()
+    async with bot.desk.store.transaction() as db:
+        await bot.desk.store.put_entry(
+            db, entry, Actor(name="test"), "limits", expected_revision=None
+        )
+    await bot.desk.answers.refresh()
     return entry
 
 
@@ -245,7 +270,7 @@ async def test_bot_survives_an_exception_inside_a_command(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("engine exploded")
 
-    monkeypatch.setattr(bot.engine, "answer", broken)
+    monkeypatch.setattr(bot.desk.engine, "answer", broken)
     record = await fake.slash("ask", {"question": QUESTION})
     assert record.ephemeral and "something went wrong on our side" in record.content
     assert any(
@@ -263,20 +288,58 @@ async def test_help_and_sources(bot_and_fake) -> None:
     assert "Rule: no hypotheticals" in names and "Rule: the 20-year rule" in names
     sources = await fake.slash("sources")
     text = str(sources.embeds[0])
-    assert "u/robinacape" in text and "unsourced" in text and "August 1938" in text
+    assert "u/robinacape" in text and "unsourced" in text
+    assert "discrepancy(ies): `/source info source:serge-1937-yagoda`" in text
 
 
 async def test_every_command_has_a_unique_name_and_a_description(bot_and_fake) -> None:
+    """Top-level commands, and every subcommand of a group (/fact ..., /source ...)."""
     _, bot = bot_and_fake
     commands = bot.tree.get_commands()
     names = [(c.name, type(c).__name__) for c in commands]
     assert len(names) == len(set(names))
     assert {"ask", "cite", "sources", "help", "Ask askbot"} <= {c.name for c in commands}
-    for command in commands:
+    groups = [c for c in commands if isinstance(c, discord.app_commands.Group)]
+    assert {"fact", "source"} <= {g.name for g in groups}
+    subcommands = [sub for group in groups for sub in group.walk_commands()]
+    assert {"fact add", "fact suggest", "source info", "source add"} <= {
+        sub.qualified_name for sub in subcommands
+    }
+    for group in groups:
+        assert group.description and len(group.description) <= 100
+        within = [sub.name for sub in group.commands]
+        assert len(within) == len(set(within)), f"/{group.name} repeats a subcommand"
+    for command in [*commands, *subcommands]:
         if isinstance(command, discord.app_commands.Command):
-            assert command.description and len(command.description) <= 100
+            assert command.description and len(command.description) <= 100, command.qualified_name
             for parameter in command.parameters:
                 assert parameter.description and parameter.description != "…"
+
+
+def _askbot_dynamic_items() -> set[type[discord.ui.DynamicItem[Any]]]:
+    """Every DynamicItem class the loaded askbot modules define with a template of their own
+    (the bases' never-matching template excluded). Extensions are re-imported for each bot, so
+    the classes are read from the modules as loaded now."""
+    return {
+        item
+        for module in list(sys.modules.values())
+        if module.__name__.startswith("askbot.discord")
+        for item in vars(module).values()
+        if isinstance(item, type)
+        and issubclass(item, discord.ui.DynamicItem)
+        and item.__module__ == module.__name__
+        and item.__discord_ui_compiled_template__.pattern != "(?!)"
+    }
+
+
+async def test_every_dynamic_item_is_registered_with_a_unique_template(bot_and_fake) -> None:
+    """A button or menu that outlives a restart works only when the bot knows its template."""
+    _, bot = bot_and_fake
+    registered = bot._connection._view_store._dynamic_items  # discord.py keeps no public list
+    templates = [item.__discord_ui_compiled_template__.pattern for item in _askbot_dynamic_items()]
+    assert len(templates) == len(set(templates)), "two dynamic items share a template"
+    assert len(templates) >= 6  # sources, wrong, did-you-mean, search, approve, reject
+    assert set(registered.values()) == _askbot_dynamic_items()
 
 
 async def test_commands_sync_to_a_guild_only_when_asked(running_bot, tmp_path: Path) -> None:
@@ -352,9 +415,9 @@ async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) 
     assert "already" in clicks[-1].content
     again = await fake.slash("ask", {"question": QUESTION.lower()})
     await fake.click(again, "askbot:wrong:yagoda-arrest-why")
-    queue = await bot.store.unanswered()
-    assert [(row["normalised"], row["count"]) for row in queue] == [
+    misfires = await bot.desk.misfires()
+    assert [(row.normalised, row.count) for row in misfires] == [
         ("why did stalin have yagoda arrested", 1)
     ]
     await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
-    assert (await bot.store.unanswered())[0]["count"] == 2
+    assert (await bot.desk.misfires())[0].count == 2

@@ -11,9 +11,10 @@ from fake_discord import ADMINISTRATOR, FakeDiscord
 
 from askbot.answering import queue_key
 from askbot.config import Settings
-from askbot.curation import PENDING_SUGGESTIONS_PER_MEMBER
+from askbot.curation import PENDING_PROPOSALS_PER_MEMBER
 from askbot.discord.bot import AskBot
 from askbot.discord.checks import NOT_A_MODERATOR
+from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.models import Entry
 from askbot.store import Actor
 
@@ -67,10 +68,10 @@ async def test_non_moderator_is_refused_and_nothing_changes(
     bot_and_fake, command: str, options: dict[str, Any]
 ) -> None:
     fake, bot = bot_and_fake
-    before = await bot.store.counts()
+    before = await bot.desk.store.counts()
     record = await fake.slash(command, options)
     assert record.ephemeral and record.content == NOT_A_MODERATOR
-    assert await bot.store.counts() == before
+    assert await bot.desk.store.counts() == before
 
 
 async def test_add_with_a_bad_quote_keeps_the_values_and_says_what_failed(bot_and_fake) -> None:
@@ -85,7 +86,9 @@ async def test_add_with_a_bad_quote_keeps_the_values_and_says_what_failed(bot_an
     refused = await submit_fact_form(fake, opener, typed, **mod(fake))
     assert refused.ephemeral
     assert "citations[0].quote" in refused.content and "not found verbatim" in refused.content
-    assert (await bot.store.counts())["entries"] == 67
+    assert (await bot.desk.store.counts())["entries"] == len(
+        load_fact_base(bundled_facts_dir()).entries
+    )
     again = await fake.click(refused, refused.custom_ids[0], **mod(fake))
     prefilled = {label: c.get("value") for label, c in fields_of(again).items()}
     assert prefilled["Question"] == NEW_QUESTION
@@ -127,10 +130,37 @@ async def test_suggest_then_approve_goes_live_at_once(bot_and_fake) -> None:
     assert not answer.ephemeral and answer.custom_ids[0].endswith(
         "who-signed-the-government-communique-against-yagoda"
     )
-    revisions = await bot.store.revisions("who-signed-the-government-communique-against-yagoda")
-    assert "approved by" in revisions[-1]["actor_name"]
-    actions = [row["action"] for row in await bot.store.audit_log()]
+    revisions = await bot.desk.store.revisions(
+        "who-signed-the-government-communique-against-yagoda"
+    )
+    assert "approved by" in revisions[-1].actor_name
+    actions = [row.action for row in await bot.desk.store.audit_log()]
     assert "suggestion.add" in actions and "suggestion.approve" in actions
+
+
+async def test_every_review_control_checks_the_moderator_again(bot_and_fake) -> None:
+    """The menu, the buttons and the reject form each check who uses them (a moderator who has
+    lost the role since the list was sent is refused), and nothing is decided."""
+    fake, bot = bot_and_fake
+    opener = await fake.slash("fact suggest", {})
+    await submit_fact_form(
+        fake,
+        opener,
+        {"Question": NEW_QUESTION, "Summary": "S.", "Citations": GOOD_CITATION},
+    )
+    review = await fake.slash("review", {}, **mod(fake))
+    refused = await fake.select(review, review.custom_ids[0], ["1"])  # the role is gone
+    assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    opened = await fake.select(review, review.custom_ids[0], ["1"], **mod(fake))
+    form = await fake.click(opened, "askbot:review:reject:1", **mod(fake))
+    for control in ("askbot:review:approve:1", "askbot:review:reject:1"):
+        refused = await fake.click(opened, control)
+        assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    refused = await fake.submit_modal(form.modal["custom_id"], {field_id(form, "Why"): "No."})
+    assert refused.ephemeral and refused.content == NOT_A_MODERATOR
+    pending = await bot.desk.store.proposal(1)
+    assert pending is not None and pending.state == "pending"
+    assert fake.direct_messages == []
 
 
 async def test_reject_needs_a_reason_and_is_recorded(bot_and_fake) -> None:
@@ -157,11 +187,11 @@ async def test_reject_needs_a_reason_and_is_recorded(bot_and_fake) -> None:
     assert user_id == fake.user_id and dm.data["content"].endswith(
         "was not accepted: Duplicates an entry."
     )
-    suggestion = await bot.store.suggestion(1)
+    suggestion = await bot.desk.store.proposal(1)
     assert (
         suggestion is not None
-        and suggestion["state"] == "rejected"
-        and suggestion["reason"] == "Duplicates an entry."
+        and suggestion.state == "rejected"
+        and suggestion.reason == "Duplicates an entry."
     )
 
 
@@ -181,7 +211,7 @@ async def test_two_moderators_editing_one_entry_lose_nothing(bot_and_fake) -> No
         and "changed by" in conflict.content
         and "Your text is kept" in conflict.content
     )
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert (
         entry is not None
         and entry.summary == "First moderator's summary, in our words."
@@ -213,18 +243,18 @@ async def test_history_and_revert(bot_and_fake) -> None:
         "fact revert", {"entry": "yagoda-arrest-why", "revision": 1}, **mod(fake)
     )
     assert "reverted to revision 1 (revision 3)" in reverted.content
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert entry is not None and not entry.retired and entry.revision == 3
-    audit = await bot.store.audit_log()
-    assert audit[0]["action"] == "entry.revert" and audit[0]["actor_id"] == str(fake.user_id)
-    assert audit[1]["action"] == "entry.retire" and audit[1]["reason"] == "testing retire"
+    audit = await bot.desk.store.audit_log()
+    assert audit[0].action == "entry.revert" and audit[0].actor_id == str(fake.user_id)
+    assert audit[1].action == "entry.retire" and audit[1].reason == "testing retire"
 
 
 async def test_unanswered_becomes_a_prefilled_entry_form_and_stats_count(bot_and_fake) -> None:
     fake, bot = bot_and_fake
     await fake.slash("ask", {"question": "When was Yezhov arrested?"})
     await fake.slash("ask", {"question": "Why did Stalin have Yagoda arrested?"})
-    await bot.answers.recorded()  # questions are recorded after the reply
+    await bot.desk.answers.recorded()  # questions are recorded after the reply
     listing = await fake.slash("unanswered", {}, **mod(fake))
     assert (
         "1x" in listing.embeds[0]["description"]
@@ -253,7 +283,7 @@ async def test_status_form_sets_positions(bot_and_fake) -> None:
         **mod(fake),
     )
     assert "is now debated" in done.content
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert entry is not None and [p.stance for p in entry.positions] == [
         "A scapegoat",
         "He knew too much",
@@ -282,27 +312,27 @@ def assert_prefills_fit(record: Any) -> None:
 
 async def put_entry_as_is(bot: AskBot, entry: Entry) -> None:
     """Store a new revision of an entry the way the CLI or an import could have left it."""
-    current = await bot.store.entry(entry.id)
+    current = await bot.desk.store.entry(entry.id)
     assert current is not None
-    async with bot.store.transaction() as db:
-        await bot.store.put_entry(
+    async with bot.desk.store.transaction() as db:
+        await bot.desk.store.put_entry(
             db,
             entry.model_copy(update={"revision": current.revision + 1}),
             Actor(name="test"),
             "setup",
             expected_revision=current.revision,
         )
-    await bot.answers.refresh()
+    await bot.desk.answers.refresh()
 
 
 async def test_edit_form_is_refused_for_an_entry_it_cannot_hold(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert entry is not None
     large = entry.model_copy(update={"citations": entry.citations * 40})
     assert len("\n".join(f"{c.source} | {c.locator} | {c.quote}" for c in large.citations)) > 4000
     await put_entry_as_is(bot, large)
-    saved = await bot.store.entry("yagoda-arrest-why")
+    saved = await bot.desk.store.entry("yagoda-arrest-why")
     refused = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
     assert refused.modal is None and refused.ephemeral
     assert "citations" in refused.content and "4,000" in refused.content
@@ -310,12 +340,12 @@ async def test_edit_form_is_refused_for_an_entry_it_cannot_hold(bot_and_fake) ->
     assert "`askbot fact edit yagoda-arrest-why.yaml" in refused.content
     suggested = await fake.slash("fact suggest", {"entry": "yagoda-arrest-why"})
     assert suggested.modal is None and suggested.ephemeral and "moderator" in suggested.content
-    assert await bot.store.entry("yagoda-arrest-why") == saved
+    assert await bot.desk.store.entry("yagoda-arrest-why") == saved
 
 
 async def test_edit_form_is_refused_when_it_would_drop_a_quote_prefix(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert entry is not None
     pinned = entry.citations[0].model_copy(update={"prefix": "Serge:"})
     await put_entry_as_is(bot, entry.model_copy(update={"citations": [pinned]}))
@@ -326,7 +356,7 @@ async def test_edit_form_is_refused_when_it_would_drop_a_quote_prefix(bot_and_fa
 
 async def test_status_form_is_refused_when_it_would_drop_positions(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    entry = await bot.store.entry("great-purge-planned-or-snowballed")
+    entry = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     assert entry is not None
     third = entry.positions[0].model_copy(update={"stance": "A third view"})
     await put_entry_as_is(bot, entry.model_copy(update={"positions": [*entry.positions, third]}))
@@ -343,17 +373,17 @@ async def test_status_form_is_refused_when_it_would_drop_positions(bot_and_fake)
 async def test_every_bundled_entry_opens_in_the_edit_form_unchanged(bot_and_fake) -> None:
     fake, bot = bot_and_fake
     forms = {}
-    for entry in await bot.store.entries():
+    for entry in await bot.desk.store.entries():
         forms[entry.id] = form = await fake.slash("fact edit", {"entry": entry.id}, **mod(fake))
         assert form.modal is not None, form.content
         assert_prefills_fit(form)
-    settled = await bot.store.entry("yagoda-arrest-why")
-    contested = await bot.store.entry("great-purge-planned-or-snowballed")
+    settled = await bot.desk.store.entry("yagoda-arrest-why")
+    contested = await bot.desk.store.entry("great-purge-planned-or-snowballed")
     for entry in (settled, contested):
         assert entry is not None
         saved = await submit_fact_form(fake, forms[entry.id], {}, **mod(fake))
         assert saved.ephemeral and "Not saved" not in saved.content
-        after = await bot.store.entry(entry.id)
+        after = await bot.desk.store.entry(entry.id)
         assert after is not None and after.content_equals(entry)
 
 
@@ -361,13 +391,13 @@ async def test_unanswered_long_question_is_cut_to_fit_the_question_field(bot_and
     fake, bot = bot_and_fake
     question = "Why " + "and then what happened after that " * 14 + "in 1937?"
     assert 300 < len(question) <= 500
-    await bot.store.record_unanswered(queue_key(question), question)
+    await bot.desk.store.record_unanswered(queue_key(question), question)
     listing = await fake.slash("unanswered", {}, **mod(fake))
     form = await fake.select(listing, listing.custom_ids[0], ["0"], **mod(fake))
     assert_prefills_fit(form)
     prefilled = fields_of(form)["Question"]["value"]
     assert prefilled.endswith("…") and question.startswith(prefilled.removesuffix("…"))
-    assert (await bot.store.unanswered())[0]["example"] == question
+    assert (await bot.desk.store.unanswered())[0].example == question
 
 
 async def open_and_submit_suggestion(fake: FakeDiscord, number: int, **who: Any) -> Any:
@@ -386,9 +416,7 @@ async def open_and_submit_suggestion(fake: FakeDiscord, number: int, **who: Any)
 
 async def test_a_member_can_have_only_a_few_suggestions_waiting(bot_and_fake) -> None:
     fake, bot = bot_and_fake
-    forms = [
-        await fake.slash("fact suggest", {}) for _ in range(PENDING_SUGGESTIONS_PER_MEMBER + 3)
-    ]
+    forms = [await fake.slash("fact suggest", {}) for _ in range(PENDING_PROPOSALS_PER_MEMBER + 3)]
     submitted = await asyncio.gather(
         *(
             submit_fact_form(
@@ -405,12 +433,12 @@ async def test_a_member_can_have_only_a_few_suggestions_waiting(bot_and_fake) ->
     )
     queued = [r for r in submitted if "is waiting for a moderator's review" in r.content]
     refused = [r for r in submitted if r not in queued]
-    assert len(queued) == PENDING_SUGGESTIONS_PER_MEMBER
+    assert len(queued) == PENDING_PROPOSALS_PER_MEMBER
     assert all(
-        r.ephemeral and f"{PENDING_SUGGESTIONS_PER_MEMBER} suggestions waiting" in r.content
+        r.ephemeral and f"{PENDING_PROPOSALS_PER_MEMBER} suggestions waiting" in r.content
         for r in refused
     )
-    assert len(await bot.store.suggestions("pending")) == PENDING_SUGGESTIONS_PER_MEMBER
+    assert len(await bot.desk.store.proposals("pending")) == PENDING_PROPOSALS_PER_MEMBER
     later = await fake.slash("fact suggest", {})
     assert later.modal is None and later.ephemeral and "waiting for review" in later.content
     other = await open_and_submit_suggestion(fake, 99, user_id=fake.snowflake())
@@ -449,8 +477,8 @@ async def test_administrator_is_a_moderator_when_mod_roles_are_set(
 
 
 WITNESS = (
-    "it necessary to suppress Yagoda because he had become, in his turn, an intolerably"
-    " disturbing witness"
+    "Above all was it necessary to suppress Yagoda because he had become, in his turn, an"
+    " intolerably disturbing witness."
 )
 SHORTER = "he had become, in his turn, an intolerably disturbing witness"
 CITATIONS_LABEL = "Citations: source-id | para. N | exact quote"
@@ -483,7 +511,7 @@ async def test_a_member_cannot_suggest_a_quote_cut_mid_word(bot_and_fake) -> Non
     assert refused.ephemeral and "Not saved" in refused.content
     assert "citations[1].quote" in refused.content
     assert "begins or ends inside a word" in refused.content
-    assert await bot.store.suggestions() == []
+    assert await bot.desk.store.proposals() == []
 
 
 async def test_review_embed_names_the_fields_a_later_edit_also_changed(bot_and_fake) -> None:
@@ -492,7 +520,7 @@ async def test_review_embed_names_the_fields_a_later_edit_also_changed(bot_and_f
     form = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
     lines = fields_of(form)[CITATIONS_LABEL]["value"]
     saved = await submit_fact_form(
-        fake, form, {"Citations": lines.replace(WITNESS, WITNESS + ".")}, **mod(fake)
+        fake, form, {"Citations": lines.replace(WITNESS, WITNESS.removesuffix("."))}, **mod(fake)
     )
     assert "as revision 2" in saved.content
 
@@ -504,7 +532,7 @@ async def test_review_embed_names_the_fields_a_later_edit_also_changed(bot_and_f
     )
     refused = await fake.click(opened, "askbot:review:approve:1", **mod(fake))
     assert refused.ephemeral and "Not approved" in refused.content
-    entry = await bot.store.entry("yagoda-arrest-why")
+    entry = await bot.desk.store.entry("yagoda-arrest-why")
     assert entry is not None and entry.revision == 2
 
 
@@ -513,4 +541,4 @@ async def test_saving_an_unchanged_edit_form_writes_no_revision(bot_and_fake) ->
     form = await fake.slash("fact edit", {"entry": "yagoda-arrest-why"}, **mod(fake))
     done = await submit_fact_form(fake, form, {}, **mod(fake))
     assert done.content == "No change: `yagoda-arrest-why` stays at revision 1."
-    assert len(await bot.store.revisions("yagoda-arrest-why")) == 1
+    assert len(await bot.desk.store.revisions("yagoda-arrest-why")) == 1

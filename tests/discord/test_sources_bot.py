@@ -12,15 +12,20 @@ from askbot.search import SEARCH_HINT
 from askbot.store import Actor
 
 
-async def test_cite_gives_chicago_note_and_bibliography_for_each_citation(bot_and_fake) -> None:
+async def test_cite_gives_a_chicago_note_for_each_citation_and_one_bibliography(
+    bot_and_fake,
+) -> None:
     fake, _ = bot_and_fake
     choices = await fake.autocomplete("cite", {"entry": "why yagoda arrested"}, "entry")
     assert "yagoda-arrest-why" in [c["value"] for c in choices] and len(choices) <= 25
     record = await fake.slash("cite", {"entry": "yagoda-arrest-why"})
-    first = record.embeds[0]["fields"][0]
-    assert first["name"].startswith("[1] para. 11 (primary)")
-    assert "**Note:** Victor Serge, “The End of Henry Yagoda" in first["value"]
-    assert "**Bibliography:** Serge, Victor." in first["value"]
+    *quotes, last = record.embeds[0]["fields"]
+    assert quotes[0]["name"].startswith("[1] stored text, para. 11 (primary)")
+    assert "**Note:** Victor Serge, “The End of Henry Yagoda" in quotes[0]["value"]
+    assert ", para. 6, transcribed by" in quotes[0]["value"]  # the article's own count
+    assert all("**Note:** Serge, “End of Henry Yagoda" in q["value"] for q in quotes[1:])
+    assert not any("Bibliography" in q["value"] for q in quotes)
+    assert last["name"] == "Bibliography" and last["value"].startswith("Serge, Victor. “The End")
 
 
 @pytest.mark.parametrize(("style", "suffix"), [("csl-json", ".json"), ("bibtex", ".bib")])
@@ -28,11 +33,9 @@ async def test_cite_for_reference_managers_attaches_a_file(
     bot_and_fake, style: str, suffix: str
 ) -> None:
     fake, _ = bot_and_fake
-    record = await fake.slash(
-        "cite", {"entry": "great-purge-planned-or-snowballed", "style": style}
-    )
+    record = await fake.slash("cite", {"entry": "limits-of-stalins-control", "style": style})
     [upload] = record.message.files
-    assert upload.filename == f"great-purge-planned-or-snowballed{suffix}"
+    assert upload.filename == f"limits-of-stalins-control{suffix}"
     text = upload.content.decode()
     if style == "csl-json":
         ids = {item["id"] for item in json.loads(text)}
@@ -44,7 +47,7 @@ async def test_cite_for_reference_managers_attaches_a_file(
     else:
         assert (
             "@article{serge-1937-yagoda," in text
-            and "@misc{askhistorians-great-purge-comment," in text
+            and "@misc{askhistorians-great-purge-question," in text
         )
 
 
@@ -105,6 +108,8 @@ async def test_source_info(bot_and_fake) -> None:
     record = await fake.slash("source info", {"source": "askhistorians-great-purge-comment"})
     values = {f["name"]: f["value"] for f in record.embeds[0]["fields"]}
     assert values["Kind"] == "unsourced" and values["Date"] == "n.d."
+    assert "does not show whether it replies" in values["About this source"]
+    assert "Moscow party organisation" in values["Moderator note (from outside the sources)"]
     assert "khrushchev-stalin-paranoia-paralysis" in next(
         v for k, v in values.items() if k.startswith("Cited by")
     )
@@ -129,10 +134,36 @@ async def test_source_info_shows_metadata_at_the_limits(bot_and_fake) -> None:
             issued=CslDate(**{"date-parts": [[1938, 2, 28]]}),
         ),
     )
-    await add_source(bot.store, source, b"One paragraph.\n", Actor(name="tester"))
+    await add_source(bot.desk.store, source, b"One paragraph.\n", Actor(name="tester"))
 
     record = await fake.slash("source info", {"source": "letter-1938"})
 
     values = {f["name"]: f["value"] for f in record.embeds[0]["fields"]}
     assert values["Date"] == "1938-02-28"
     assert values["Author"].startswith("u/a\\_a\\_") and len(values["Author"]) <= 1024
+
+
+async def test_source_info_shows_every_moderator_note_labelled_and_sources_points_to_them(
+    bot_and_fake,
+) -> None:
+    """Outside facts are shown apart from what the source says, each under its label."""
+    fake, bot = bot_and_fake
+    serge = next(s for s in await bot.desk.store.sources() if s.id == "serge-1937-yagoda")
+    record = await fake.slash("source info", {"source": "serge-1937-yagoda"})
+    fields = record.embeds[0]["fields"]
+    labelled = [
+        f["value"] for f in fields if f["name"] == "Moderator note (from outside the sources)"
+    ]
+    assert len(labelled) == len(serge.moderator_notes) >= 3
+    assert "Left Oppositionist" in labelled[0] and "translator" in labelled[2]
+    assert not any(
+        "Left Oppositionist" in f["value"] for f in fields if f["name"] == "About this source"
+    )
+
+    listing = await fake.slash("sources")
+    serge_field = next(f for f in listing.embeds[0]["fields"] if "(serge-1937-yagoda)" in f["name"])
+    assert len(serge_field["value"]) <= 1024
+    assert serge_field["value"].endswith(
+        f"{len(serge.moderator_notes)} moderator note(s) from outside the source"
+        f" · ⚠️ {len(serge.discrepancies)} discrepancy(ies): `/source info source:serge-1937-yagoda`"
+    )

@@ -1,30 +1,29 @@
-"""The bot: one store, the answer service over it (the engine, kept current), the cogs, one error
-handler and one log line for every command."""
+"""The bot: the fact desk (the store, and the engine kept current), the cogs, one error handler
+and one log line for every command. Changes to the fact base reach cogs as ``on_fact_change``."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from typing import Any
 
 import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from askbot.answering import AnswerEngine
-from askbot.bootstrap import open_store
 from askbot.config import Settings
+from askbot.desk import FactChange, FactDesk
 from askbot.discord import errors, telemetry
-from askbot.service import AnswerService
-from askbot.store import Store
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "askbot.discord.cogs.ask",
-    "askbot.discord.cogs.sources",
-    "askbot.discord.cogs.curate",
+    "askbot.discord.sources",
+    "askbot.discord.curate",
+    "askbot.discord.forum",
     "askbot.discord.heartbeat",
 )
 
@@ -38,23 +37,32 @@ class DiscordUnreachable(Exception):
     """Discord could not be reached at login, however often askbot tried."""
 
 
-class AskTree(app_commands.CommandTree):
-    """The command tree, which starts each command's clock for its log line."""
+class AskTree(app_commands.CommandTree["AskBot"]):
+    """The command tree, which starts each command's clock for its log line and turns every
+    failure into a reply (errors.handle) and the line's outcome."""
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[AskBot], /) -> bool:
         telemetry.start(interaction)
         return True
 
+    async def on_error(
+        self, interaction: discord.Interaction[AskBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        telemetry.finished(interaction, await errors.handle(interaction, error))
+
 
 class AskBot(commands.Bot):
-    """askbot on Discord. Needs no privileged intents: everything arrives as interactions."""
+    """askbot on Discord. Needs no privileged intents: everything arrives as interactions, and new
+    forum posts as thread events."""
 
-    store: Store
-    answers: AnswerService
+    desk: FactDesk
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
-        intents.guilds = True  # guild and role data for permission checks
+        intents.guilds = True  # guild and role data for permission checks; new forum posts
+        # Privileged, and never required: forum posts' first messages are then read, not only
+        # their titles (the intent must also be enabled in the Developer Portal).
+        intents.message_content = settings.message_content
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -65,41 +73,27 @@ class AskBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.store = await open_store(self.settings)
-        self.answers = await AnswerService.start(self.store)
+        self.desk = await FactDesk.open(self.settings, live=True)
+        self.desk.listen(self._fact_changed)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.tree.on_error = self.on_app_command_error
 
-    @property
-    def engine(self) -> AnswerEngine:
-        return self.answers.engine
-
-    async def after_change(self) -> None:
-        """After a curation change: /ask sees it at once; the unanswered queue is re-checked in
-        the background, so the moderator's reply never waits on it."""
-        await self.answers.refresh()
+    def _fact_changed(self, change: FactChange) -> None:
+        """Cogs hear of every change to the fact base as ``on_fact_change(change)``."""
+        self.dispatch("fact_change", change)
 
     async def on_app_command_completion(
         self,
-        interaction: discord.Interaction,
-        command: app_commands.Command | app_commands.ContextMenu,
+        interaction: discord.Interaction[AskBot],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
         telemetry.finished(interaction)
 
-    async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        telemetry.finished(interaction, await errors.handle(interaction, error))
-
     async def close(self) -> None:
         await super().close()
-        answers = getattr(self, "answers", None)
-        if answers is not None:
-            await answers.close()
-        store = getattr(self, "store", None)
-        if store is not None:
-            await store.close()
+        desk = getattr(self, "desk", None)  # None when setup_hook never ran or failed early
+        if desk is not None:
+            await desk.close()
 
 
 async def logged_in(settings: Settings, token: str) -> AskBot:

@@ -12,15 +12,16 @@ from typing import NamedTuple
 import discord
 
 from askbot.answering import (
-    UNRESOLVED_BANNER,
+    MODERATOR_NOTE_LABEL,
     Answer,
     CitationView,
     MatchView,
     PositionView,
+    answer_banner,
     source_basis,
 )
-from askbot.citations import CitedQuote
-from askbot.models import Entry, EntryStatus, Source
+from askbot.citations import EntryCitations
+from askbot.models import Entry, Source
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -142,13 +143,13 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     entries come last, when there is room.
     """
     match: MatchView = answer.matches[0]
-    open_question = match.status is not EntryStatus.SETTLED
     description = match.summary
-    if open_question:
-        description = f"⚠️ **{UNRESOLVED_BANNER[match.status]}**\n\n{description}"
+    banner = answer_banner(match)
+    if banner:
+        description = f"⚠️ **{banner}**\n\n{description}"
     embed = discord.Embed(
         title=clip(match.question, TITLE_LIMIT),
-        colour=COLOUR_OPEN if open_question else COLOUR_ANSWER,
+        colour=COLOUR_OPEN if banner else COLOUR_ANSWER,
     )
     embed.set_author(name=clip(f"Q: {discord.utils.escape_mentions(answer.question)}", TITLE_LIMIT))
     footer = f"entry {match.id} · /cite entry:{match.id} for full citations"
@@ -156,8 +157,11 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         footer = f"asked by {asked_by} · {footer}"
     embed.set_footer(text=clip(footer, FOOTER_LIMIT))
     sources = _field("Sources", "\n".join(_citation_line(c) for c in match.citations), match.id)
+    always = [sources]
+    if match.moderator_note:
+        always.append(_field(MODERATOR_NOTE_LABEL, escape(match.moderator_note), match.id))
     kept_for_pointer = _more_positions(len(match.positions), match.id).size
-    description_room = TOTAL_LIMIT - len(embed) - sources.size - kept_for_pointer
+    description_room = TOTAL_LIMIT - len(embed) - sum(f.size for f in always) - kept_for_pointer
     embed.description = clip(
         description, min(DESCRIPTION_LIMIT, description_room), cite_pointer(match.id)
     )
@@ -165,8 +169,8 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
         _position_field(number, position, match.id)
         for number, position in enumerate(match.positions, 1)
     ]
-    room = TOTAL_LIMIT - len(embed) - sources.size
-    fields = [*_fit_positions(positions, room, FIELD_COUNT_LIMIT - 1, match.id), sources]
+    room = TOTAL_LIMIT - len(embed) - sum(f.size for f in always)
+    fields = [*_fit_positions(positions, room, FIELD_COUNT_LIMIT - len(always), match.id), *always]
     if len(answer.matches) > 1:
         related = _field(
             "Related entries",
@@ -181,16 +185,18 @@ def answer_embed(answer: Answer, asked_by: str | None = None) -> discord.Embed:
     return embed
 
 
-def citations_embed(entry: Entry, quotes: list[CitedQuote]) -> discord.Embed:
-    """Every citation of an entry in full: the quote, where it stands, its Chicago note and
-    bibliography entry (/cite and the "Show sources" button)."""
+def citations_embed(entry: Entry, cited: EntryCitations) -> discord.Embed:
+    """Every citation of an entry in full: the quote, where it stands in the stored text, its
+    Chicago note, then one bibliography (/cite and the "Show sources" button)."""
     embed = discord.Embed(
         title=clip(f"Sources: {entry.question}", TITLE_LIMIT), colour=COLOUR_ANSWER
     )
-    for quote in quotes:
+    for quote in cited.quotes[: FIELD_COUNT_LIMIT - 1]:
         held = f", position held by {quote.held_by}" if quote.held_by else ""
-        value = f"> {escape(quote.quote)}\n**Note:** {quote.note}\n**Bibliography:** {quote.bibliography}"
-        _add_field(embed, f"[{quote.number}] {quote.locator} ({quote.kind}{held})", value, entry.id)
+        value = f"> {escape(quote.quote)}\n**Note:** {quote.note}"
+        name = f"[{quote.number}] stored text, {quote.locator} ({quote.kind}{held})"
+        _add_field(embed, name, value, entry.id)
+    _add_field(embed, "Bibliography", "\n".join(cited.bibliography), entry.id)
     embed.set_footer(
         text=f"entry {entry.id} · /quote entry:{entry.id} n:<number> shows a quote in its paragraph"
     )
@@ -233,8 +239,20 @@ def sources_embed(sources: list[Source], cited_by: dict[str, int]) -> discord.Em
         value = (
             f"*{escape(source.csl.title)}* ({date}), {escape(source.csl.container_title or '')}\n"
         )
-        value += f"Kind: **{source.kind.value}** · cited by {cited_by.get(source.id, 0)} entries\n{escape(source.note)}"
-        if source.discrepancies:
-            value += f"\n⚠️ {escape(source.discrepancies[0])}"
+        value += f"Kind: **{source.kind.value}** · cited by {cited_by.get(source.id, 0)} entries\n"
+        more = source_notes_pointer(source)
+        value += clip(escape(source.note), FIELD_VALUE_LIMIT - len(value) - len(more) - 1) + more
         _add_field(embed, f"{source.authors} ({source.id})", value, source.id)
     return fit_total(embed, "sources")
+
+
+def source_notes_pointer(source: Source) -> str:
+    """Where the rest of a source's criticism is, for a listing with room for its note only."""
+    counts = [
+        f"{len(source.moderator_notes)} moderator note(s) from outside the source"
+        if source.moderator_notes
+        else "",
+        f"⚠️ {len(source.discrepancies)} discrepancy(ies)" if source.discrepancies else "",
+    ]
+    shown = " · ".join(c for c in counts if c)
+    return f"\n{shown}: `/source info source:{source.id}`" if shown else ""

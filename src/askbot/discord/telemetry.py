@@ -9,30 +9,36 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import discord
+
+if TYPE_CHECKING:
+    from askbot.discord.bot import AskBot
 
 log = logging.getLogger(__name__)
 
 _STARTED, _OUTCOME = "askbot.started", "askbot.outcome"
 
 
-def start(interaction: discord.Interaction) -> None:
+def start(interaction: discord.Interaction[AskBot]) -> None:
     interaction.extras[_STARTED] = time.perf_counter()
 
 
-def report(interaction: discord.Interaction, outcome: str) -> None:
+def report(interaction: discord.Interaction[AskBot], outcome: str) -> None:
     """How a command ended, when it knows better than "ok"."""
     interaction.extras[_OUTCOME] = outcome
 
 
-def command_name(interaction: discord.Interaction) -> str:
+def command_name(interaction: discord.Interaction[AskBot]) -> str:
     if interaction.command is not None:
         return interaction.command.qualified_name
-    return str((interaction.data or {}).get("name", "?"))
+    data: Mapping[str, object] = interaction.data or {}
+    return str(data.get("name", "?"))
 
 
-def finished(interaction: discord.Interaction, outcome: str | None = None) -> None:
+def finished(interaction: discord.Interaction[AskBot], outcome: str | None = None) -> None:
     """Write the line; ``outcome`` (a failure's) wins over what the command reported."""
     fields = {
         "command": command_name(interaction),

@@ -7,6 +7,7 @@ id) or in the message they sit on (the question), so they keep working after a r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,7 +15,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from askbot.answering import Answer, clean_question, queue_key
-from askbot.citations import cited_quotes
 from askbot.discord import embeds, telemetry
 from askbot.discord.buttons import KeyedButton
 from askbot.discord.errors import UserFacingError, guarded
@@ -28,8 +28,8 @@ ZERO_WIDTH_SPACE = "\u200b"
 ENTRY_ID = r"(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
 
-def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
-    settings = interaction.client.settings  # type: ignore[attr-defined]
+def ask_cooldown(interaction: discord.Interaction[AskBot]) -> app_commands.Cooldown:
+    settings = interaction.client.settings
     return app_commands.Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
 
 
@@ -46,6 +46,7 @@ def question_on(message: discord.Message | None) -> str | None:
 def answer_view(entry_id: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(SourcesButton(entry_id))
+    view.add_item(AnsweredItButton(entry_id))
     view.add_item(NotWhatIAskedButton(entry_id))
     return view
 
@@ -57,7 +58,7 @@ def suggestions_view(answer: Answer) -> discord.ui.View:
 
 
 async def send_answer(
-    interaction: discord.Interaction, answer: Answer, *, asked_by: str | None = None
+    interaction: discord.Interaction[AskBot], answer: Answer, *, asked_by: str | None = None
 ) -> None:
     """Answered: public, with buttons. No match: private, with suggestions. Declined: private."""
     telemetry.report(interaction, answer.status)
@@ -73,37 +74,57 @@ async def send_answer(
         await interaction.response.send_message(embed=embeds.declined_embed(answer), ephemeral=True)
 
 
-class SourcesButton(KeyedButton, template=rf"askbot:sources:(?P<key>{ENTRY_ID})"):
+class SourcesButton(KeyedButton, key=ENTRY_ID):
     action, label = "sources", "Show sources"
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        entry = bot.engine.entry(self.key)
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
+        bot = interaction.client
+        entry = bot.desk.live_entry(self.key)
         if entry is None:
             raise UserFacingError(
                 "That entry has since been retired or removed; ask again for the current answer."
             )
-        quotes = cited_quotes(entry, bot.engine.sources)
+        quotes = bot.desk.live_quotes(entry)
         await interaction.response.send_message(
             embed=embeds.citations_embed(entry, quotes), ephemeral=True
         )
 
 
-class NotWhatIAskedButton(KeyedButton, template=rf"askbot:wrong:(?P<key>{ENTRY_ID})"):
+class NotWhatIAskedButton(KeyedButton, key=ENTRY_ID):
     action, label = "wrong", "Not what I asked"
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        bot: AskBot = interaction.client  # type: ignore[assignment]
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
+        bot = interaction.client
         question = question_on(interaction.message)
         counted = True
         if question and queue_key(question):
-            counted = await bot.store.record_feedback(
+            counted = await bot.desk.record_misfire(
                 queue_key(question), clean_question(question), self.key, str(interaction.user.id)
             )
         await interaction.response.send_message(
             "Thanks: the moderators will see that this answer missed your question."
             if counted
             else "You already told us this answer missed your question; it is counted once.",
+            ephemeral=True,
+        )
+
+
+class AnsweredItButton(KeyedButton, key=ENTRY_ID):
+    """A member's private "that answered it": counted once per member, question and answer."""
+
+    action, label = "answered", "That answered it"
+
+    async def run(self, interaction: discord.Interaction[AskBot]) -> None:
+        question = question_on(interaction.message)
+        counted = True
+        if question and queue_key(question):
+            counted = await interaction.client.desk.record_confirmation(
+                queue_key(question), self.key, str(interaction.user.id)
+            )
+        await interaction.response.send_message(
+            "Thanks: glad it answered your question."
+            if counted
+            else "You already told us this answered your question; it is counted once.",
             ephemeral=True,
         )
 
@@ -122,22 +143,28 @@ class SuggestionSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls,
+        interaction: discord.Interaction[AskBot],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
     ) -> SuggestionSelect:
         return cls()
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+    async def callback(self, interaction: discord.Interaction[AskBot]) -> None:
+        bot = interaction.client
+        data: Mapping[str, object] = interaction.data or {}
+        values = data.get("values")
+        chosen = str(values[0]) if isinstance(values, list) and values else None
         question = question_on(interaction.message) or ""
-        answer = bot.engine.answer_for(values[0], question) if values else None
-        if answer is None:
+        answer = bot.desk.answer_for(chosen, question) if chosen else None
+        if answer is None or chosen is None:
             raise UserFacingError(
                 "That suggestion is no longer in the fact base; please ask again."
             )
         await interaction.response.send_message(
-            embed=embeds.answer_embed(answer), view=answer_view(values[0]), ephemeral=True
+            embed=embeds.answer_embed(answer), view=answer_view(chosen), ephemeral=True
         )
 
 
@@ -173,23 +200,25 @@ class AskCog(commands.Cog):
     @app_commands.describe(question="Your question, e.g. Why did Stalin have Yagoda arrested?")
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]
+        self, interaction: discord.Interaction[AskBot], question: app_commands.Range[str, 1, 1000]
     ) -> None:
-        await send_answer(interaction, self.bot.answers.ask(question))
+        await send_answer(interaction, self.bot.desk.ask(question))
 
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
-    async def ask_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def ask_message(
+        self, interaction: discord.Interaction[AskBot], message: discord.Message
+    ) -> None:
         text = message.content.strip()
         if not text:
             raise UserFacingError("That message has no text I can ask about.")
         await send_answer(
-            interaction, self.bot.answers.ask(text), asked_by=interaction.user.display_name
+            interaction, self.bot.desk.ask(text), asked_by=interaction.user.display_name
         )
 
     @app_commands.command(
         name="help", description="What askbot does, its rules, and how to ask well"
     )
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[AskBot]) -> None:
         embed = discord.Embed(
             title="About askbot", description=HELP_TEXT, colour=embeds.COLOUR_ANSWER
         )
@@ -206,5 +235,5 @@ class AskCog(commands.Cog):
 
 
 async def setup(bot: AskBot) -> None:
-    bot.add_dynamic_items(SourcesButton, NotWhatIAskedButton, SuggestionSelect)
+    bot.add_dynamic_items(SourcesButton, AnsweredItButton, NotWhatIAskedButton, SuggestionSelect)
     await bot.add_cog(AskCog(bot))

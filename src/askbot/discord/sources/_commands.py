@@ -1,15 +1,12 @@
 """Checking the sources: /cite, /quote, /search, /source info|add, /sources.
 
 Search pages turn with DynamicItem buttons that carry the page number; the query is kept in the
-message's embed, so paging works after a restart too.
-"""
+message's embed, so paging works after a restart too."""
 
 from __future__ import annotations
 
 import io
 import json
-import re
-from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -18,77 +15,18 @@ from discord.ext import commands
 
 from askbot import curation
 from askbot.citations import bibtex, cited_quotes, csl_json, quote_report, sources_of
-from askbot.curation import CurationError
 from askbot.discord import embeds
 from askbot.discord.autocomplete import entry_choices, require_live_entry
-from askbot.discord.buttons import KeyedButton
 from askbot.discord.checks import actor, moderators_only
 from askbot.discord.errors import UserFacingError
+from askbot.discord.sources._embeds import add_source_notes
+from askbot.discord.sources._forms import parse_date
+from askbot.discord.sources._search import search_embed, search_view
 from askbot.factfiles import MAX_TEXT_BYTES
 from askbot.models import NAME_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS, Source, SourceKind
-from askbot.search import SearchPage, search_sources
 
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
-
-SEARCH_PREFIX = "Search: "
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def search_embed(page: SearchPage) -> discord.Embed:
-    embed = discord.Embed(
-        title=f"{page.total} paragraph(s) in the sources", colour=embeds.COLOUR_ANSWER
-    )
-    embed.set_author(
-        name=embeds.clip(
-            SEARCH_PREFIX + discord.utils.escape_mentions(page.query), embeds.TITLE_LIMIT
-        )
-    )
-    for hit in page.hits:
-        embed.add_field(
-            name=embeds.clip(f"{hit.author}, {hit.locator} [{hit.kind}]", embeds.FIELD_NAME_LIMIT),
-            value=embeds.clip(
-                f"*{embeds.escape(hit.title)}*\n{hit.snippet}", embeds.FIELD_VALUE_LIMIT
-            ),
-            inline=False,
-        )
-    embed.set_footer(text=f"page {page.page} of {max(page.pages, 1)} · best matches first (bm25)")
-    return embeds.fit_total(embed, "search")
-
-
-def search_view(page: SearchPage) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(
-        SearchPageButton(str(max(page.page - 1, 0)), label="◀ Previous", disabled=page.page <= 1)
-    )
-    view.add_item(
-        SearchPageButton(str(page.page + 1), label="Next ▶", disabled=page.page >= page.pages)
-    )
-    return view
-
-
-class SearchPageButton(KeyedButton, template=r"askbot:search:(?P<key>\d+)"):
-    action, label = "search", "page"
-
-    async def run(self, interaction: discord.Interaction) -> None:
-        bot: AskBot = interaction.client  # type: ignore[assignment]
-        message = interaction.message
-        author = (message.embeds[0].author.name or "") if message and message.embeds else ""
-        query = author.removeprefix(SEARCH_PREFIX).replace("\u200b", "")
-        page = await search_sources(bot.store, query, max(int(self.key), 1))
-        await interaction.response.edit_message(embed=search_embed(page), view=search_view(page))
-
-
-def parse_date(text: str | None) -> dict[str, list[list[int]]] | None:
-    """A typed date as CSL date fields; whether it exists in the calendar is the model's call."""
-    if not text:
-        return None
-    match = DATE_PATTERN.match(text.strip())
-    if match is None:
-        raise UserFacingError(
-            "Write the date as YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown."
-        )
-    return {"date-parts": [[int(part) for part in match.groups() if part]]}
 
 
 class SourcesCog(commands.Cog):
@@ -100,7 +38,7 @@ class SourcesCog(commands.Cog):
         self.bot = bot
 
     async def _sources(self) -> dict[str, Source]:
-        return {s.id: s for s in await self.bot.store.sources()}
+        return await self.bot.desk.sources()
 
     @app_commands.command(
         name="cite",
@@ -112,7 +50,7 @@ class SourcesCog(commands.Cog):
     )
     async def cite(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AskBot],
         entry: str,
         style: Literal["chicago", "csl-json", "bibtex"] = "chicago",
     ) -> None:
@@ -141,7 +79,7 @@ class SourcesCog(commands.Cog):
 
     @cite.autocomplete("entry")
     async def _cite_entry(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AskBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return entry_choices(self.bot, current)
 
@@ -152,10 +90,13 @@ class SourcesCog(commands.Cog):
         entry="Start typing a question or a name", n="Which citation (see /cite), default 1"
     )
     async def quote(
-        self, interaction: discord.Interaction, entry: str, n: app_commands.Range[int, 1, 100] = 1
+        self,
+        interaction: discord.Interaction[AskBot],
+        entry: str,
+        n: app_commands.Range[int, 1, 100] = 1,
     ) -> None:
         found = require_live_entry(self.bot, entry)
-        fact_base = await self.bot.store.load_fact_base()
+        fact_base = await self.bot.desk.fact_base()
         report = quote_report(found, n, {s.id: s for s in fact_base.sources}, fact_base.texts)
         if report is None:
             raise UserFacingError(
@@ -175,23 +116,13 @@ class SourcesCog(commands.Cog):
             ),
             inline=False,
         )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(report.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in report.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        add_source_notes(embed, report.note, report.moderator_notes, report.discrepancies)
         embed.set_footer(text=f"entry {found.id} · citation {n}")
         await interaction.response.send_message(embed=embeds.fit_total(embed, found.id))
 
     @quote.autocomplete("entry")
     async def _quote_entry(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AskBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return entry_choices(self.bot, current)
 
@@ -200,9 +131,9 @@ class SourcesCog(commands.Cog):
     )
     @app_commands.describe(text='Words, a "phrase in quotes", or the start of a word with *')
     async def search(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 200]
+        self, interaction: discord.Interaction[AskBot], text: app_commands.Range[str, 1, 200]
     ) -> None:
-        page = await search_sources(self.bot.store, text)
+        page = await self.bot.desk.search(text)
         if page.hint:
             await interaction.response.send_message(page.hint, ephemeral=True)
             return
@@ -213,18 +144,13 @@ class SourcesCog(commands.Cog):
         description="A source's metadata, kind, notes, discrepancies and citing entries",
     )
     @app_commands.describe(source="The source")
-    async def info(self, interaction: discord.Interaction, source: str) -> None:
-        fact_base = await self.bot.store.load_fact_base()
-        found = next((s for s in fact_base.sources if s.id == source), None)
+    async def info(self, interaction: discord.Interaction[AskBot], source: str) -> None:
+        found = (await self._sources()).get(source)
         if found is None:
             raise UserFacingError(
                 f"There is no source `{embeds.escape(source[:80])}`; pick one from the list."
             )
-        citing = sorted(
-            e.id
-            for e in fact_base.entries
-            if not e.retired and any(c.source == found.id for c in e.all_citations())
-        )
+        citing = await self.bot.desk.cited_by(found.id)
         embed = discord.Embed(
             title=embeds.clip(found.csl.title, embeds.TITLE_LIMIT), colour=embeds.COLOUR_ANSWER
         )
@@ -240,17 +166,7 @@ class SourcesCog(commands.Cog):
                     embeds.escape(found.csl.container_title), embeds.FIELD_VALUE_LIMIT
                 ),
             )
-        embed.add_field(
-            name="About this source",
-            value=embeds.clip(embeds.escape(found.note), embeds.FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-        for discrepancy in found.discrepancies:
-            embed.add_field(
-                name="⚠️ Discrepancy",
-                value=embeds.clip(embeds.escape(discrepancy), embeds.FIELD_VALUE_LIMIT),
-                inline=False,
-            )
+        add_source_notes(embed, found.note, found.moderator_notes, found.discrepancies)
         embed.add_field(
             name=f"Cited by {len(citing)} entries",
             value=embeds.clip(
@@ -265,7 +181,7 @@ class SourcesCog(commands.Cog):
 
     @info.autocomplete("source")
     async def _info_source(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AskBot], current: str
     ) -> list[app_commands.Choice[str]]:
         wanted = current.casefold()
         return [
@@ -277,6 +193,7 @@ class SourcesCog(commands.Cog):
     @source.command(
         name="add",
         description="Add a source document: a UTF-8 .txt file, stored unedited (moderators)",
+        extras={"refused": "Not added"},
     )
     @app_commands.describe(
         file="The text, UTF-8, as a .txt attachment",
@@ -292,7 +209,7 @@ class SourcesCog(commands.Cog):
     @moderators_only()
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AskBot],
         file: discord.Attachment,
         id: str,
         title: app_commands.Range[str, 1, TITLE_MAX_CHARS],
@@ -307,31 +224,17 @@ class SourcesCog(commands.Cog):
             raise UserFacingError(
                 f"The file is {file.size:,} bytes; the limit is {MAX_TEXT_BYTES:,}."
             )
-        try:
-            source = curation.draft_source(
-                {
-                    "id": id,
-                    "kind": kind,
-                    "note": note,
-                    "text_file": f"{id}.txt",
-                    "csl": {
-                        "type": "post" if author.startswith("u/") else "article-newspaper",
-                        "title": title,
-                        "author": [{"literal": author}],
-                        "container-title": published_in,
-                        "issued": parse_date(date),
-                        "URL": url,
-                    },
-                }
-            )
-            stored = await curation.add_source(
-                self.bot.store, source, await file.read(), actor(interaction)
-            )
-        except CurationError as refused:
-            raise UserFacingError(
-                "Not added:\n" + "\n".join(f"• **{w}**: {why}" for w, why in refused.problems)
-            ) from refused
-        await self.bot.after_change()
+        source = curation.source_from_form(
+            id,
+            title=title,
+            author=author,
+            kind=kind,
+            note=note,
+            published_in=published_in,
+            issued=parse_date(date),
+            url=url,
+        )
+        stored = await self.bot.desk.add_source(source, await file.read(), actor(interaction))
         await interaction.response.send_message(
             f"Added source `{stored.id}`; it is searchable now and entries can cite it.",
             ephemeral=True,
@@ -340,19 +243,11 @@ class SourcesCog(commands.Cog):
     @app_commands.command(
         name="sources", description="The source documents behind the fact base, with their kind"
     )
-    async def sources(self, interaction: discord.Interaction) -> None:
-        fact_base = await self.bot.store.load_fact_base()
-        cited_by = Counter(
-            source_id
-            for entry in fact_base.entries
-            if not entry.retired
-            for source_id in {c.source for c in entry.all_citations()}
-        )
+    async def sources(self, interaction: discord.Interaction[AskBot]) -> None:
+        sources = await self.bot.desk.sources()
         await interaction.response.send_message(
-            embed=embeds.sources_embed(fact_base.sources, dict(cited_by)), ephemeral=True
+            embed=embeds.sources_embed(
+                list(sources.values()), await self.bot.desk.citation_counts()
+            ),
+            ephemeral=True,
         )
-
-
-async def setup(bot: AskBot) -> None:
-    bot.add_dynamic_items(SearchPageButton)
-    await bot.add_cog(SourcesCog(bot))

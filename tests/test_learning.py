@@ -1,0 +1,82 @@
+"""The learning loop's core: no member ids kept, retention, labels, refusing a worse calibration."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from askbot.errors import Refused
+from askbot.evaluation import QuestionSet
+from askbot.learning import labels
+from askbot.learning.calibrate import CalibrationPlan, apply_calibration
+from askbot.learning.quality import Figures
+from askbot.matching import default_calibration
+from askbot.store import Actor, QueueLimits, Store
+
+MEMBER_ID = "987654321098765432"
+MODERATOR = Actor(name="mod")
+
+
+async def test_no_member_id_is_stored_with_members_text(filled: Store) -> None:
+    assert await filled.record_misfire("why x", "Why x?", "yagoda-arrest-why", MEMBER_ID)
+    assert not await filled.record_misfire("why x", "Why x?", "yagoda-arrest-why", MEMBER_ID)
+    assert await filled.record_confirmation("who y", "yagoda-arrest-why", MEMBER_ID)
+    with sqlite3.connect(filled.path) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in db.execute(f"SELECT * FROM {table}"):
+                assert MEMBER_ID not in repr(row), table
+    assert MEMBER_ID.encode() not in await asyncio.to_thread(Path(f"{filled.path}-wal").read_bytes)
+
+
+async def test_unlabelled_questions_are_pruned_after_the_retention_limit(tmp_path: Path) -> None:
+    async with await Store.open(
+        tmp_path / "r.db", queue_limits=QueueLimits(retention_days=90)
+    ) as store:
+        await store.record_unanswered("old question", "Old question?")
+        await store.record_unanswered("kept question", "Kept question?")
+        await store.record_misfire("old misfire", "Old misfire?", "e", MEMBER_ID)
+        queued = {q.normalised: q.ref for q in await store.queued()}
+        await labels.label_none(store, queued["kept question"], MODERATOR)
+        with sqlite3.connect(store.path) as db:
+            db.execute("UPDATE unanswered SET first_asked = '2000-01-01T00:00:00+00:00'")
+            db.execute("UPDATE misfires SET first_flagged = '2000-01-01T00:00:00+00:00'")
+            db.execute("UPDATE member_marks SET created_at = '2000-01-01T00:00:00+00:00'")
+        await store.trim_unanswered()
+        assert await store.queued() == [] and await store.misfires() == []
+        assert [label.question for label in await store.labels()] == ["Kept question?"]
+        with sqlite3.connect(store.path) as db:
+            assert db.execute("SELECT count(*) FROM member_marks").fetchone()[0] == 0
+
+
+async def test_label_export_writes_the_shipped_question_set_format(
+    filled: Store, tmp_path: Path
+) -> None:
+    await filled.record_unanswered(
+        "what if stalin had died in 1930", "What if Stalin had died in 1930?"
+    )
+    ref = (await filled.queued())[0].ref
+    await labels.label_rule(filled, ref, "hypothetical", MODERATOR)
+    target = labels.export(await filled.labels(), tmp_path / "out")
+    loaded = QuestionSet.model_validate(yaml.safe_load(target.read_text()))
+    assert [(q.q, q.expect) for q in loaded.questions] == [
+        ("What if Stalin had died in 1930?", "hypothetical")
+    ]
+
+
+async def test_a_calibration_worse_on_held_out_labels_is_refused_with_the_numbers(
+    filled: Store,
+) -> None:
+    before = Figures(questions=9, top1=50.0, no_match=80.0, rule_declines=100.0, wrong=1, correct=6)
+    after = Figures(questions=9, top1=40.0, no_match=80.0, rule_declines=100.0, wrong=3, correct=5)
+    shipped = default_calibration()
+    plan = CalibrationPlan(shipped, shipped, 600, 6, 9, before, after, after)
+    with pytest.raises(Refused) as refused:
+        await apply_calibration(filled, plan, MODERATOR)
+    assert "confident wrong answers 1 -> 3" in str(refused.value)
+    assert "questions handled right 6 -> 5" in str(refused.value)
+    assert await filled.active_calibration() is None

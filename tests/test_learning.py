@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from askbot.answering import AnswerEngine
 from askbot.errors import Refused
 from askbot.evaluation import QuestionSet
+from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.learning import labels
 from askbot.learning.calibrate import CalibrationPlan, apply_calibration
-from askbot.learning.quality import Figures
+from askbot.learning.quality import Figures, Quality, describe, measure
 from askbot.matching import default_calibration
 from askbot.store import Actor, QueueLimits, Store
 
@@ -80,3 +82,12 @@ async def test_a_calibration_worse_on_held_out_labels_is_refused_with_the_number
     assert "confident wrong answers 1 -> 3" in str(refused.value)
     assert "questions handled right 6 -> 5" in str(refused.value)
     assert await filled.active_calibration() is None
+
+
+def test_quality_before_any_label_says_not_available_instead_of_nan() -> None:
+    """A new community has no labels yet: its moderators read "n/a", not a float's nan."""
+    engine = AnswerEngine.from_fact_base(load_fact_base(bundled_facts_dir()))
+    report = describe(Quality(measure(engine, []), None, None, []))
+    assert report[0] == "community-labelled questions: 0"
+    assert [line.split()[-1] for line in report[1:4]] == ["n/a", "n/a", "n/a"]
+    assert not any("nan" in line for line in report)

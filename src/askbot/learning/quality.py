@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -94,8 +95,10 @@ def describe(quality: Quality) -> list[str]:
     lines = [f"community-labelled questions: {now.questions}"]
 
     def line(name: str, value: float, previous: float | None, unit: str = "%") -> str:
+        if math.isnan(value):  # no labelled question of that kind yet
+            return f"{name:22}    n/a"
         text = f"{name:22} {value:6.1f}{unit}" if unit else f"{name:22} {value:6.0f}"
-        if previous is not None:
+        if previous is not None and not math.isnan(previous):
             text += f"   ({value - previous:+.1f} since the last calibration)"
         return text
 

@@ -19,7 +19,7 @@ from askbot.forum import ForumChannelSettings
 from askbot.store import Actor
 
 ANSWERED = "Why did Stalin have Yagoda arrested?"
-PLAUSIBLE = "Why was Yagoda arrested?"
+PLAUSIBLE = "When was Yagoda executed?"  # the base knows of his arrest, not his death
 HYPOTHETICAL = "What if Tukhachevsky had launched a coup?"
 UNRELATED = "How do I bake sourdough bread?"
 TAGS = ("answered", "needs rephrasing")
@@ -114,9 +114,9 @@ async def test_a_plausible_match_gets_related_entries_as_buttons_and_joins_the_q
     message = reply_in(fake, thread)
     assert message.embeds[0]["description"].startswith(MEMBERS_WILL_ANSWER)
     buttons = message.custom_ids
-    assert 1 <= len(buttons) <= 3 and "askbot:entry:yagoda-arrest-why" in buttons
+    assert 1 <= len(buttons) <= 3 and "askbot:entry:yagoda-arrest-news" in buttons
     assert not fake.tag_edits  # not answered: no tag
-    clicked = await fake.click(message, "askbot:entry:yagoda-arrest-why")
+    clicked = await fake.click(message, "askbot:entry:yagoda-arrest-news")
     assert clicked.ephemeral and "Serge" in clicked.embeds[0]["description"]
     await settled(bot)
     assert [q.example for q in await bot.desk.unanswered()] == [PLAUSIBLE]

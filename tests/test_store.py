@@ -130,6 +130,37 @@ async def test_failed_import_leaves_the_database_unchanged(store: Store, facts_c
     assert await store.counts() == counts
 
 
+async def test_an_upgraded_database_whose_replies_name_no_thread_loads_whole(
+    store: Store, tmp_path: Path
+) -> None:
+    """Before schema 9 a stored reply had only ``reply_to``; the Source model now also wants
+    ``thread``. The migration fills it in, so an upgrade never leaves sources (and every entry
+    citing them) out of answers."""
+    await apply_import(
+        store, plan_import(await store.load_fact_base(), load_fact_base(bundled_facts_dir())), ACTOR
+    )
+    expected = await store.load_fact_base()
+    await store.close()
+    with closing(sqlite3.connect(tmp_path / "test.db")) as db:
+        for source_id, metadata in db.execute("SELECT id, metadata FROM sources").fetchall():
+            fields = json.loads(metadata)
+            if fields.pop("thread", None) is not None:  # as schema 8 stored it
+                fields["reply_to"] = fields.get("reply_to") or "askhistorians-great-purge-question"
+                db.execute(
+                    "UPDATE sources SET metadata = ? WHERE id = ?", (json.dumps(fields), source_id)
+                )
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        db.commit()
+    reopened = await Store.open(tmp_path / "test.db")
+    try:
+        upgraded = await reopened.load_fact_base()
+    finally:
+        await reopened.close()
+    assert not upgraded.unloadable
+    assert {s.id: s.thread for s in upgraded.sources} == {s.id: s.thread for s in expected.sources}
+    assert len(upgraded.entries) == len(expected.entries)
+
+
 # --- first use: many processes at once -----------------------------------------------------------
 
 FIRST_USE_PROCESSES = 8

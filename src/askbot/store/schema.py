@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -119,6 +120,28 @@ async def _add_learning(db: aiosqlite.Connection) -> None:
             ),
         )
     await db.execute("DROP TABLE feedback")
+
+
+async def _name_threads(db: aiosqlite.Connection) -> None:
+    """9: a reply now names its thread (the post that opens it), which Source requires: stored
+    replies get the root of their ``reply_to`` chain, so an upgraded database loads as before."""
+    rows = await db.execute_fetchall("SELECT id, metadata FROM sources")
+    metadata = {row["id"]: json.loads(row["metadata"]) for row in rows}
+
+    def root(source_id: str) -> str:
+        seen = {source_id}
+        while (parent := metadata.get(source_id, {}).get("reply_to")) and parent not in seen:
+            seen.add(parent)
+            source_id = parent
+        return source_id
+
+    for source_id, fields in metadata.items():
+        if fields.get("reply_to") and not fields.get("thread"):
+            fields["thread"] = root(source_id)
+            await db.execute(
+                "UPDATE sources SET metadata = ? WHERE id = ?",
+                (json.dumps(fields, ensure_ascii=False), source_id),
+            )
 
 
 MIGRATIONS: Sequence[Migration] = (
@@ -285,6 +308,8 @@ MIGRATIONS: Sequence[Migration] = (
     """,
     # 8: the learning loop (misfires, confirmations, labels, calibrations; no member ids)
     _add_learning,
+    # 9: stored replies name their thread
+    _name_threads,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from askbot.bootstrap import cli_actor
@@ -61,16 +62,21 @@ async def cmd_sources_paragraphs(args: argparse.Namespace, desk: FactDesk) -> in
     return EXIT_OK
 
 
+def _print_criticism(moderator_notes: Sequence[str], discrepancies: Sequence[str]) -> None:
+    """What the curators add to a source: moderator notes (labelled), then discrepancies."""
+    for moderator_note in moderator_notes:
+        print(f"{MODERATOR_NOTE_LABEL}: {moderator_note}")
+    for discrepancy in discrepancies:
+        print(f"Discrepancy: {discrepancy}")
+
+
 @with_desk
 async def cmd_sources_info(args: argparse.Namespace, desk: FactDesk) -> int:
     source = _source_named(await desk.sources(), args.source)
     citing = await desk.cited_by(source.id)
     print(f"{source.id}: {source.authors}, {source.csl.title} ({source.date or 'n.d.'})")
     print(f"kind: {source.kind.value}\nnote: {source.note}")
-    for moderator_note in source.moderator_notes:
-        print(f"{MODERATOR_NOTE_LABEL}: {moderator_note}")
-    for discrepancy in source.discrepancies:
-        print(f"discrepancy: {discrepancy}")
+    _print_criticism(source.moderator_notes, source.discrepancies)
     print(f"cited by {len(citing)} entries: {', '.join(citing)}")
     return EXIT_OK
 
@@ -146,10 +152,7 @@ async def cmd_quote(args: argparse.Namespace, desk: FactDesk) -> int:
     )
     print(f"{report.before}>>>{report.quote}<<<{report.after}\n")
     print(f"About this source: {report.note}")
-    for moderator_note in report.moderator_notes:
-        print(f"{MODERATOR_NOTE_LABEL}: {moderator_note}")
-    for discrepancy in report.discrepancies:
-        print(f"Discrepancy: {discrepancy}")
+    _print_criticism(report.moderator_notes, report.discrepancies)
     return EXIT_OK
 
 

@@ -52,7 +52,16 @@ from askbot.store import (
 from askbot.store.forum import PostClaim, PostLedger
 
 # The adapters take what they need of the store's vocabulary from here, never from the store.
-__all__ = ["Actor", "FactChange", "FactDesk", "Proposal", "QueuedQuestion", "unusable"]
+__all__ = [
+    "Actor",
+    "FactChange",
+    "FactDesk",
+    "PendingQuestion",
+    "Proposal",
+    "QueuedQuestion",
+    "StoredCalibration",
+    "unusable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +193,14 @@ class FactDesk:
     async def misfires(self, limit: int = 25) -> list[PendingQuestion]:
         return await self._store.misfires(limit=limit)
 
+    async def queued(self, limit: int = 25) -> list[PendingQuestion]:
+        """The unanswered queue as questions to label."""
+        return await self._store.queued(limit=limit)
+
+    async def pending(self, ref: str) -> PendingQuestion:
+        """A question waiting for a label, or Refused naming the reference."""
+        return await labels.pending(self._store, ref)
+
     async def to_label(self, limit: int = 25) -> list[PendingQuestion]:
         """Every question waiting for a label: misfires first, then the unanswered queue."""
         return [*await self._store.misfires(limit=limit), *await self._store.queued(limit=limit)]
@@ -233,6 +250,10 @@ class FactDesk:
         number = await calibrate.apply_calibration(self._store, plan, actor)
         await self._changed("calibration.apply", str(number))
         return number
+
+    async def active_calibration(self) -> StoredCalibration | None:
+        """The calibration applied last and not reverted; None when the shipped one answers."""
+        return await self._store.active_calibration()
 
     async def revert_calibration(self, actor: Actor) -> StoredCalibration | None:
         reverted = await self._store.revert_calibration(actor)

@@ -166,6 +166,15 @@ class FactDesk:
         """Live entries close to ``text`` as ``(id, question)``, for pickers (the bot)."""
         return self.engine.find_entries(text, limit)
 
+    def label_candidates(self, question: str, limit: int) -> list[tuple[str, str]]:
+        """Live entries that may answer a member's question, as ``(id, question)``: the engine's
+        own matches and suggestions first (nothing is recorded), then entries close by name."""
+        answer = self.engine.answer(question)
+        ranked = [(m.id, m.question) for m in answer.matches]
+        ranked += [(s.id, s.question) for s in answer.suggestions]
+        ranked += self.find_entries(question, limit)
+        return list(dict(ranked).items())[:limit]
+
     def answer_for(self, entry_id: str, question: str) -> Answer | None:
         """The answer an entry gives, for a did-you-mean chosen (the bot)."""
         return self.engine.answer_for(entry_id, question)

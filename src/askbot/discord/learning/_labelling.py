@@ -41,10 +41,10 @@ def question_embed(question: PendingQuestion) -> discord.Embed:
 
 
 def question_view(bot: AskBot, question: PendingQuestion) -> discord.ui.View:
-    """The four verdicts; the entry picker offers the live entries closest to the question."""
+    """The four verdicts; the entry picker offers what the engine finds for the question first."""
     view = discord.ui.View(timeout=None)
     view.add_item(
-        AnswerSelect(question.ref, bot.desk.find_entries(question.question, AUTOCOMPLETE_LIMIT))
+        AnswerSelect(question.ref, bot.desk.label_candidates(question.question, AUTOCOMPLETE_LIMIT))
     )
     for button in (NoMatchButton, HypotheticalButton, RecentEventsButton, DismissButton):
         view.add_item(button(question.ref))

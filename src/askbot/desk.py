@@ -52,7 +52,16 @@ from askbot.store import (
 from askbot.store.forum import PostClaim, PostLedger
 
 # The adapters take what they need of the store's vocabulary from here, never from the store.
-__all__ = ["Actor", "FactChange", "FactDesk", "Proposal", "QueuedQuestion", "unusable"]
+__all__ = [
+    "Actor",
+    "FactChange",
+    "FactDesk",
+    "PendingQuestion",
+    "Proposal",
+    "QueuedQuestion",
+    "StoredCalibration",
+    "unusable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +166,15 @@ class FactDesk:
         """Live entries close to ``text`` as ``(id, question)``, for pickers (the bot)."""
         return self.engine.find_entries(text, limit)
 
+    def label_candidates(self, question: str, limit: int) -> list[tuple[str, str]]:
+        """Live entries that may answer a member's question, as ``(id, question)``: the engine's
+        own matches and suggestions first (nothing is recorded), then entries close by name."""
+        answer = self.engine.answer(question)
+        ranked = [(m.id, m.question) for m in answer.matches]
+        ranked += [(s.id, s.question) for s in answer.suggestions]
+        ranked += self.find_entries(question, limit)
+        return list(dict(ranked).items())[:limit]
+
     def answer_for(self, entry_id: str, question: str) -> Answer | None:
         """The answer an entry gives, for a did-you-mean chosen (the bot)."""
         return self.engine.answer_for(entry_id, question)
@@ -183,6 +201,14 @@ class FactDesk:
 
     async def misfires(self, limit: int = 25) -> list[PendingQuestion]:
         return await self._store.misfires(limit=limit)
+
+    async def queued(self, limit: int = 25) -> list[PendingQuestion]:
+        """The unanswered queue as questions to label."""
+        return await self._store.queued(limit=limit)
+
+    async def pending(self, ref: str) -> PendingQuestion:
+        """A question waiting for a label, or Refused naming the reference."""
+        return await labels.pending(self._store, ref)
 
     async def to_label(self, limit: int = 25) -> list[PendingQuestion]:
         """Every question waiting for a label: misfires first, then the unanswered queue."""
@@ -233,6 +259,10 @@ class FactDesk:
         number = await calibrate.apply_calibration(self._store, plan, actor)
         await self._changed("calibration.apply", str(number))
         return number
+
+    async def active_calibration(self) -> StoredCalibration | None:
+        """The calibration applied last and not reverted; None when the shipped one answers."""
+        return await self._store.active_calibration()
 
     async def revert_calibration(self, actor: Actor) -> StoredCalibration | None:
         reverted = await self._store.revert_calibration(actor)

@@ -9,7 +9,7 @@ from askbot.bootstrap import cli_actor
 from askbot.cli.base import EXIT_OK, Commands, whole_number, with_desk
 from askbot.desk import FactDesk
 from askbot.learning.labels import RULES
-from askbot.learning.quality import Figures, describe
+from askbot.learning.quality import describe, figures_table
 
 
 @with_desk
@@ -69,19 +69,6 @@ async def cmd_quality(args: argparse.Namespace, desk: FactDesk) -> int:
     for line in describe(await desk.quality()):
         print(line)
     return EXIT_OK
-
-
-def figures_table(before: Figures, after: Figures) -> list[str]:
-    rows = [
-        ("top-1 %", before.top1, after.top1),
-        ("correct no_match %", before.no_match, after.no_match),
-        ("rule declines %", before.rule_declines, after.rule_declines),
-        ("confident wrong", before.wrong, after.wrong),
-        ("handled right", before.correct, after.correct),
-    ]
-    return ["                     before    after"] + [
-        f"{name:20} {old:7.1f}  {new:7.1f}" for name, old, new in rows
-    ]
 
 
 @with_desk

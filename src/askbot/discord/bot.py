@@ -23,6 +23,7 @@ EXTENSIONS = (
     "askbot.discord.cogs.ask",
     "askbot.discord.sources",
     "askbot.discord.curate",
+    "askbot.discord.learning",
     "askbot.discord.forum",
     "askbot.discord.heartbeat",
 )

@@ -71,6 +71,20 @@ def worse(before: Figures, after: Figures) -> list[str]:
     return reasons
 
 
+def figures_table(before: Figures, after: Figures) -> list[str]:
+    """Before and after side by side (``askbot calibrate`` prints it; /calibrate shows it)."""
+    rows = [
+        ("top-1 %", before.top1, after.top1),
+        ("correct no_match %", before.no_match, after.no_match),
+        ("rule declines %", before.rule_declines, after.rule_declines),
+        ("confident wrong", before.wrong, after.wrong),
+        ("handled right", before.correct, after.correct),
+    ]
+    return ["                     before    after"] + [
+        f"{name:20} {old:7.1f}  {new:7.1f}" for name, old, new in rows
+    ]
+
+
 @dataclass(frozen=True)
 class Quality:
     """``askbot quality``: the figures now, those when the last calibration was applied (None

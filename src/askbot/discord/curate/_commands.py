@@ -21,6 +21,7 @@ from askbot.discord.curate._embeds import history_embed
 from askbot.discord.curate._forms import FactModal, StatusModal
 from askbot.discord.curate._review import ReviewSelect, UnansweredSelect, send_listing
 from askbot.discord.errors import UserFacingError
+from askbot.discord.learning._labelling import LabelSelect  # a submodule: it imports curate's
 from askbot.errors import EntryUnloadable
 from askbot.models import Entry, EntryStatus
 
@@ -254,7 +255,14 @@ class CurateCog(commands.Cog):
             )
             return
         lines = "\n".join(f"**{row.count}x** {embeds.escape(row.example)}" for row in rows)
-        await send_listing(interaction, "Unanswered questions", lines, UnansweredSelect(rows))
+        to_label = await self.bot.desk.queued(limit=25)
+        await send_listing(
+            interaction,
+            "Unanswered questions",
+            lines,
+            UnansweredSelect(rows),
+            *([LabelSelect(to_label)] if to_label else []),
+        )
 
     @app_commands.command(
         name="stats",

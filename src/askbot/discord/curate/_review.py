@@ -129,11 +129,12 @@ async def send_listing(
     interaction: discord.Interaction[AskBot],
     title: str,
     lines: str,
-    picker: discord.ui.Select[ModeratorView],
+    *pickers: discord.ui.Select[ModeratorView],
 ) -> None:
-    """A private list for a moderator with a menu to open one item."""
+    """A private list for a moderator with menus to open one item."""
     view = ModeratorView(timeout=15 * 60)
-    view.add_item(picker)
+    for picker in pickers:
+        view.add_item(picker)
     embed = discord.Embed(
         title=title,
         description=embeds.clip(lines, embeds.DESCRIPTION_LIMIT),

@@ -49,6 +49,7 @@ TYPO_CUTOFF = 92.0  # rapidfuzz ratio a word must reach to be corrected to a kno
 MAX_QUERY_CHARS = 2000
 MAX_NAMED_MISSING = 2
 CENTROID_CHUNK = 8192
+EMBED_BATCH = 4096  # phrasings embedded per call while building
 
 _FUNCTION_WORDS = """
 a about above after again against all am an and any are as at be because been before being below
@@ -252,7 +253,8 @@ class Matcher:
         body_docs: list[list[str]] = []
         document_frequency: Counter[str] = Counter()
         known_words: set[str] = set()
-        blocks: list[StoredVectors] = []
+        blocks: list[StoredVectors | None] = []  # None until its batch is embedded
+        waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
@@ -276,16 +278,23 @@ class Matcher:
             key_docs.append(key)
             body_docs.append(body)
             document_frequency.update(set(key) | set(body))
-            blocks.append(self._vectors_for(entry, texts, stored.get(entry.id)))
+            kept = self._kept_vectors(entry, texts, stored.get(entry.id))
+            blocks.append(kept)
+            if kept is None:
+                waiting.append((len(blocks) - 1, entry, texts))
+                if sum(len(t) for _, _, t in waiting) >= EMBED_BATCH:
+                    self._embed(waiting, blocks)
+        self._embed(waiting, blocks)
+        embedded = [block for block in blocks if block is not None]  # every one, by now
         count = len(self.ids)
         self.idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
         self.unknown_weight = math.log(1 + max(count, 1))
         self._key = _bm25(key_docs)
         self._body = _bm25(body_docs)
         self._type_masks = np.array(type_masks, dtype=np.int8)
-        self._rows_from = np.cumsum([0] + [len(b.rows) for b in blocks])
+        self._rows_from = np.cumsum([0] + [len(b.rows) for b in embedded])
         self._rows, self._row_scales, self._centroids = _pack_vectors(
-            blocks, self._rows_from, self.embedder.dimensions
+            embedded, self._rows_from, self.embedder.dimensions
         )
         self._buckets: dict[tuple[str, int], list[str]] = {}
         for word in known_words | {p for p in self.normaliser.phrases if " " not in p}:
@@ -294,9 +303,10 @@ class Matcher:
         self._known_words = frozenset(known_words)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
-    def _vectors_for(
+    def _kept_vectors(
         self, entry: Entry, texts: tuple[str, ...], stored: StoredVectors | None
-    ) -> StoredVectors:
+    ) -> StoredVectors | None:
+        """The stored vectors, when they are of this revision and model; None: embed anew."""
         if (
             stored is not None
             and stored.revision == entry.revision
@@ -304,10 +314,26 @@ class Matcher:
             and stored.rows.shape == (len(texts), self.embedder.dimensions)
         ):
             return stored
-        rows, scales = quantise(self.embedder.encode(list(texts)))
-        fresh = StoredVectors(entry.id, entry.revision, self.embedder.model_id, rows, scales)
-        self.fresh.append(fresh)
-        return fresh
+        return None
+
+    def _embed(
+        self,
+        waiting: list[tuple[int, Entry, tuple[str, ...]]],
+        blocks: list[StoredVectors | None],
+    ) -> None:
+        """Embed the waiting entries' phrasings in one call (one call per entry costs the
+        tokenizer's overhead each time: most of a large build), then empty the list."""
+        if not waiting:
+            return
+        vectors = self.embedder.encode([text for _, _, texts in waiting for text in texts])
+        start = 0
+        for position, entry, texts in waiting:
+            rows, scales = quantise(vectors[start : start + len(texts)])
+            start += len(texts)
+            fresh = StoredVectors(entry.id, entry.revision, self.embedder.model_id, rows, scales)
+            self.fresh.append(fresh)
+            blocks[position] = fresh
+        waiting.clear()
 
     def entry(self, index: int) -> Entry:
         return Entry.model_validate_json(zlib.decompress(self._packed[index]))

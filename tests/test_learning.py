@@ -91,3 +91,18 @@ def test_quality_before_any_label_says_not_available_instead_of_nan() -> None:
     assert report[0] == "community-labelled questions: 0"
     assert [line.split()[-1] for line in report[1:4]] == ["n/a", "n/a", "n/a"]
     assert not any("nan" in line for line in report)
+
+
+async def test_a_reference_never_reaches_a_later_question_that_reuses_its_row(store: Store) -> None:
+    """SQLite hands a deleted row's id to the next question; a moderator's older label button
+    carries the old reference and must find nothing, not the new member's question."""
+    await store.record_unanswered("first", "First question?")
+    await store.record_unanswered("second", "Second question?")
+    second = next(q for q in await store.queued() if q.normalised == "second")
+    await store.dismiss(second)
+    await store.record_unanswered("spam", "Spam spam?")
+    reused = next(q for q in await store.queued() if q.normalised == "spam")
+    assert reused.ref.split(".")[0] == second.ref.split(".")[0]  # the same row id, reused
+    assert await store.pending_question(second.ref) is None
+    assert await store.pending_question(reused.ref) == reused
+    assert await store.pending_question(reused.ref.split(".")[0]) is None  # no check: refused

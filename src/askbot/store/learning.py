@@ -3,6 +3,8 @@ weekly verdicts and the calibrations applied from them."""
 
 from __future__ import annotations
 
+import hashlib
+
 import aiosqlite
 
 from askbot.store.database import Database
@@ -17,6 +19,8 @@ from askbot.store.records import (
     utc_now,
 )
 from askbot.store.schema import member_mark
+
+REF_CHECK_CHARS = 4  # hex digits of the question's digest in its ref
 
 
 class LearningStore(Database):
@@ -98,7 +102,7 @@ class LearningStore(Database):
                 " ORDER BY count DESC, last_flagged DESC LIMIT ?",
                 (limit,),
             )
-        return [PendingQuestion(**dict(row)) for row in rows]
+        return [_pending(row) for row in rows]
 
     async def queued(self, limit: int = 25) -> list[PendingQuestion]:
         """The unanswered queue, most asked first, as questions to label."""
@@ -109,12 +113,16 @@ class LearningStore(Database):
                 " ORDER BY count DESC, last_asked DESC LIMIT ?",
                 (limit,),
             )
-        return [PendingQuestion(**dict(row)) for row in rows]
+        return [_pending(row) for row in rows]
 
     async def pending_question(self, ref: str) -> PendingQuestion | None:
-        """A question by its reference (``u12``, ``m3``), None when it is gone."""
-        kind, number = ref[:1].lower(), ref[1:]
-        if kind not in ("u", "m") or not number.isdigit():
+        """A question by its reference (``u12.3f9a``, ``m3.b07c``), None when it is gone.
+
+        The part after the dot checks the question itself: SQLite may give a deleted row's id
+        to a new question, and a moderator's older message must never label that one."""
+        row_ref, _, check = ref.partition(".")
+        kind, number = row_ref[:1].lower(), row_ref[1:]
+        if kind not in ("u", "m") or not number.isdigit() or not check:
             return None
         query = (
             "SELECT 'm' || id AS ref, normalised, example AS question, count, entry_id AS got,"
@@ -125,7 +133,8 @@ class LearningStore(Database):
         )
         async with self._reading() as db:
             rows = list(await db.execute_fetchall(query, (int(number),)))
-        return PendingQuestion(**dict(rows[0])) if rows else None
+        found = _pending(rows[0]) if rows else None
+        return found if found is not None and found.ref == ref.lower() else None
 
     async def save_label(self, pending: PendingQuestion, expect: str, actor: Actor) -> Label:
         """The moderator's verdict replaces the question's place in the queues, in one step."""
@@ -207,3 +216,10 @@ class LearningStore(Database):
                 db, actor, "calibration.revert", revision=active.id, reason="calibration reverted"
             )
         return active
+
+
+def _pending(row: aiosqlite.Row) -> PendingQuestion:
+    """A queued or flagged question; its ref is the row's (``u12``) and a check on its text."""
+    fields = dict(row)
+    check = hashlib.sha256(fields["normalised"].encode()).hexdigest()[:REF_CHECK_CHARS]
+    return PendingQuestion(**{**fields, "ref": f"{fields['ref']}.{check}"})

@@ -21,7 +21,7 @@ from askbot.discord.errors import guarded
 if TYPE_CHECKING:
     from askbot.discord.bot import AskBot
 
-REF = r"[um]\d+"
+REF = r"[um]\d+\.[0-9a-f]+"
 NOT_LABELLED = "Not labelled"
 
 

@@ -39,8 +39,9 @@ async def _add_search_index(db: aiosqlite.Connection) -> None:
 
 def member_mark(secret: bytes, kind: str, member_id: str, normalised: str, entry_id: str) -> str:
     """What is kept of "this member already said so": a keyed hash of the member, the question and
-    the answer together. It cannot be turned back into a member id without the database's secret,
-    and no two of a member's marks share anything, so nothing links a member to their questions."""
+    the answer together: no member id is stored and no two of a member's marks share anything.
+    The secret is in the database, so a copy of it still lets someone who knows a member's id test
+    whether that member flagged a given answer (README says so)."""
     message = "\0".join((kind, member_id, normalised, entry_id)).encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 

@@ -192,6 +192,9 @@ def test_the_cli_reports_repairs_and_answers_around_an_entry_that_cannot_be_load
     assert (code, out) == (1, "")
     assert "1 stored row(s) cannot be loaded" in err
     assert f"  entry '{ARREST}' cannot be loaded: {POSITIONS_RULE}" in err
+    code, out, err = run(capsys, "db", "migrate")  # as after an upgrade: says so at once
+    assert code == 1 and "nothing to migrate" in out
+    assert f"entry '{ARREST}' cannot be loaded: {POSITIONS_RULE}" in err
     code, out, _ = run(capsys, "doctor")
     database = next(line for line in out.splitlines() if line.startswith("database: "))
     assert code == 1 and database.startswith("database: problem: ")

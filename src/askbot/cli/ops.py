@@ -50,6 +50,7 @@ async def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{path} is at schema version {after}: nothing to migrate")
     else:
         print(f"migrated {path} from schema version {before} to {after}")
+    await check_database(path)  # rows this version's rules refuse: named now, with the repair
     return EXIT_OK
 
 

@@ -255,6 +255,7 @@ class Matcher:
         known_words: set[str] = set()
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
+        waiting_texts = 0
         for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
@@ -282,8 +283,10 @@ class Matcher:
             blocks.append(kept)
             if kept is None:
                 waiting.append((len(blocks) - 1, entry, texts))
-                if sum(len(t) for _, _, t in waiting) >= EMBED_BATCH:
+                waiting_texts += len(texts)
+                if waiting_texts >= EMBED_BATCH:
                     self._embed(waiting, blocks)
+                    waiting_texts = 0
         self._embed(waiting, blocks)
         embedded = [block for block in blocks if block is not None]  # every one, by now
         count = len(self.ids)

@@ -55,6 +55,12 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "alternate timeline where the NKVD revolts, who wins?",
         "In another timeline Yezhov never rises. Does the terror still come?",
         "Is there a scenario where Kamenev survives the purge?",
+        # typed fast, and role play
+        "wat if rykov ran away",
+        "wht if the plenum said no",
+        "if u were tukhachevsky in may 1937 what would u do",
+        "If you were Bukharin, would you have confessed?",
+        "What would you have done in his shoes?",
         # premises opening a clause
         "Imagine Bukharin takes over in 1930",
         "Suppose the plenum votes Stalin out.",
@@ -114,6 +120,12 @@ def test_what_if_shorthand_premises_and_counterfactual_grammar_are_declined(
         "Supposedly Yagoda followed Stalin everywhere, is that true?",
         "What happened in 1937 and 1938?",
         "why was Yagoda arrested in 1937",
+        "sorry if this is a dumb question, but did the terror just happen?",
+        "apologies if this is obvious, but did the purge happen by accident?",
+        "Did Stalin ask Yezhov if he would sign the lists?",
+        "if you were arrested in 1937, what happened to your family?",
+        "If you were a kulak in 1930, where were you sent?",
+        "Had Yagoda been arrested yet when Bukharin was tried?",
     ],
 )
 def test_real_history_questions_are_not_declined(question: str) -> None:
@@ -207,6 +219,13 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
         "How is 1937 remembered nowadays?",
         "Stalin's reputation in the 2020s",
         "Has Stalin's image changed in the twenty-first century?",
+        "what is the current status of the mass graves at Butovo?",
+        "Is the Terror being compared to the current crackdown on protests?",
+        "Have they taken down the Dzerzhinsky statue yet?",
+        "how many people have been declared foreign agents so far?",
+        "Can you still visit Memorial's library after its liquidation?",
+        "Will Russia ever officially apologise for Katyn?",
+        "Is Ukraine opening the KGB archives these days?",
     ],
 )
 def test_present_day_questions_without_a_year_are_declined(question: str) -> None:
@@ -239,6 +258,9 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "Why does Serge say Stalin is popular in Russia?",
         "In these days of terror, who felt safe?",
         "How many died? 2010 people?",
+        "Has the question of who killed Kirov been settled yet?",
+        "Have historians found Yagoda's interrogation file yet?",
+        "How many officers had been shot so far by 1938?",
     ],
 )
 def test_history_in_the_present_tense_is_not_declined(question: str) -> None:

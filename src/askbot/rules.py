@@ -173,6 +173,9 @@ _HYPOTHETICAL_PHRASES = _index(
     [
         "what if",
         "whatif",
+        "wat if",
+        "wht if",
+        "wut if",
         "what about if",
         "how about if",
         "hypothetical",
@@ -189,6 +192,7 @@ _HYPOTHETICAL_PHRASES = _index(
         "in a world where",
         "in a timeline where",
         "scenario where",
+        *(f"in {whose} shoes" for whose in ("his", "her", "their", "your", "my")),
         "scenario in which",
         *(
             f"{kind} {world}"
@@ -209,6 +213,10 @@ _HYPOTHETICAL_PHRASES = _index(
     ]
 )
 _WHAT_IF = _words("what if")
+# The member stepping into a historical actor's shoes: "if u were Yagoda in 1936, what would u
+# do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
+_ROLE_PLAYERS = frozenset("you u i".split())
+_WERE = frozenset("were was".split())
 _WHAT_IF_ANYTHING = frozenset({"any", "anything"})  # "what if anything did Yagoda say?"
 # A clause opening with one of these sets up a premise: "Say Stalin dies in 1934, ..."
 _PREMISE_VERBS = frozenset("suppose supposing imagine assume pretend say".split())
@@ -245,8 +253,11 @@ _CONDITION_WORDS = frozenset("without unless otherwise instead differently".spli
 _WHETHER_VERBS = frozenset(
     "say says said know knows knew ask asks asked wonder wondered tell tells told mention mentions "
     "mentioned confirm confirms confirmed clear unclear sure check see decide decided record "
-    "records recorded show shows showed note notes noted learn learned find found as".split()
+    "records recorded show shows showed note notes noted learn learned find found as sorry "
+    "apologies".split()
 )
+# ... also with whom was asked between: "did Serge ask Rolland if he would write again?"
+_ASKING_VERBS = frozenset("ask asks asked asking".split())
 # "had he", "had they": only an inversion has the subject pronoun after "had"
 _INVERTED_SUBJECTS = frozenset("he she they we i you there".split())
 _INVERSION_MARKERS = frozenset("not never been".split())  # "had Tukhachevsky not struck"
@@ -306,6 +317,7 @@ def _conditions(words: list[str]) -> Iterator[int]:
         if (
             word == "if"
             and (i == 0 or words[i - 1] not in _WHETHER_VERBS)
+            and (i < 2 or words[i - 2] not in _ASKING_VERBS)
             and _after(words, i + 1) not in _NOT_A_CONDITION
         ):
             yield i
@@ -484,12 +496,23 @@ def _has_hypothetical_phrase(words: list[str]) -> bool:
     )
 
 
+def _plays_a_role(words: list[str]) -> bool:
+    """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot")."""
+    for i in _conditions(words):
+        if _after(words, i + 1) in _ROLE_PLAYERS and _after(words, i + 2) in _WERE:
+            who = _after(words, i + 3)
+            if who != BREAK and who not in _GENERIC_SUBJECTS and not _is_participle(who):
+                return True
+    return False
+
+
 def _is_hypothetical(question: str, sentences: list[list[str]]) -> bool:
     if _has_shorthand_prefix(question):
         return True
     for words in sentences:
         if (
             _has_hypothetical_phrase(words)
+            or _plays_a_role(words)
             or _opens_with_premise(words)
             or _inverted_condition(words)
             or _counterfactual_grammar(words)
@@ -639,7 +662,7 @@ _PLACES = _COUNTRIES | _NATIONALITIES | frozenset("russians ukrainians".split())
 _CURRENT_AFFAIRS = frozenset(
     "government regime president presidency leader leaders leadership elections election politics "
     "administration authorities war crisis conflict situation events affairs sanctions day times "
-    "news".split()
+    "news status crackdown protests protesters".split()
 )
 # ... and "modern"/"contemporary" with a nationality: "modern Russian schools" (but "contemporary
 # Russian newspapers" were printed at the time, and a "modern state" is no place)
@@ -658,9 +681,9 @@ _SCHOLARLY = frozenset(
 _ON_THE_RECORD = frozenset(
     "considered regarded called call named known thought believed guilty innocent reliable "
     "accurate unclear unknown mystery debated disputed debate consensus controversial "
-    "spelled spelt".split()
+    "spelled spelt settled solved resolved established proven proved".split()
 )
-_PRESENT_AUXILIARIES = frozenset("is are am do does has have can".split())
+_PRESENT_AUXILIARIES = frozenset("is are am do does has have can will".split())
 _NOW_WORDS = frozenset("now today still anymore currently".split())
 # What a question about present-day memory and politics is about.
 _PRESENT_DAY_TOPICS = _PLACES | frozenset(
@@ -689,11 +712,21 @@ _OPINION_TOPICS = frozenset(
     "loves hate hates admire admires respect respects support supports remember remembers honour "
     "honours honor honors celebrate celebrates commemorate commemorates teach teaches taught learn "
     "learns rehabilitate rehabilitates ban bans law laws opinion polls popular still now today "
-    "anymore".split()
+    "anymore apologise apologize apology officially".split()
 )
 _SUBJECT_DETERMINERS = frozenset("the most many some all ordinary average young modern".split())
 # The present tense inside a story about the past: "what did people think at the time?"
 _THEN_PHRASES = _index(["at the time", "back then", "in those days", "in that era"])
+# A present perfect ending "yet" or "so far" asks about the state of things now: "have they
+# renamed Volgograd yet?", "how many have been labelled foreign agents so far?"
+_UP_TO_NOW = _index(["yet", "so far", "to date", "up to now"])
+_PERFECT_AUXILIARIES = frozenset("have has".split())
+# Memorial, the society that documented the Terror, closed by Russian courts in 2021.
+_MEMORIAL_CLOSED = 2021
+_CLOSURE_WORDS = frozenset(
+    "liquidation liquidated closure closed closing ban banned dissolved dissolution shut "
+    "shutdown".split()
+)
 
 
 def _recent_year(question: str, today: date) -> tuple[bool, bool]:
@@ -765,6 +798,8 @@ def _named_present_day(words: list[str], cutoff: int) -> bool:
     for word in words:
         if word in _PRESENT_DAY_NAMES and _is_news(_PRESENT_DAY_NAMES[word], cutoff):
             return True
+    if "memorial" in words and not _CLOSURE_WORDS.isdisjoint(words):
+        return _is_news(_MEMORIAL_CLOSED, cutoff)
     older_history = not _OLDER_HISTORY.isdisjoint(words)
     for i, phrase in _phrases_at(words, _EVENT_INDEX):
         if not _is_news(_EVENT_YEARS[phrase], cutoff):
@@ -802,6 +837,26 @@ def _is_present_day_public(words: list[str], i: int) -> bool:
     if subject in _PEOPLE:
         return following == "in" and _after(words, i + 2) in _COUNTRIES
     return subject in _PLACES
+
+
+def _up_to_now(words: list[str]) -> bool:
+    """A present perfect whose clause ends "yet", "so far", "to date" (not "had ... yet")."""
+    perfect = any(
+        word in _PERFECT_AUXILIARIES and not (i and words[i - 1] in _MODALS)
+        for i, word in enumerate(words)
+    )
+    return perfect and any(
+        _after(words, i + len(phrase)) == BREAK for i, phrase in _phrases_at(words, _UP_TO_NOW)
+    )
+
+
+def _country_acting_now(words: list[str]) -> bool:
+    """A present-day state doing something now: "are Kazakhstan and Georgia opening their NKVD
+    archives these days?" (archives or not: it is today's politics)."""
+    return _present_phrase(words) and any(
+        word in _PRESENT_AUXILIARIES and _after(words, i + 1) in _COUNTRIES
+        for i, word in enumerate(words)
+    )
 
 
 def _present_day_question(words: list[str]) -> bool:
@@ -847,6 +902,8 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
         if (
             _named_present_day(words, cutoff)
             or (not scholarly and _present_phrase(words))
+            or _country_acting_now(words)
+            or (not (scholarly or on_record) and _up_to_now(words))
             or (not (scholarly or on_record) and _now_adjective(words, older_year))
             or _present_day_question(words)
         ):

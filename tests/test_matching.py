@@ -12,6 +12,7 @@ from askbot.matching import (
     ScoredEntry,
     Signals,
     default_calibration,
+    disclaimed_text,
 )
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
@@ -92,6 +93,30 @@ def test_a_near_miss_is_not_answered_but_offers_the_close_entry(matcher: Matcher
     result = matcher.match("When was Yagoda executed?")
     assert result.best is None
     assert "yagoda-arrest-news" in [x.id for x in result.near]
+
+
+def test_a_summary_says_what_its_sources_leave_out() -> None:
+    silent, said = disclaimed_text(
+        "Ezhov was given the Order of Lenin. The answer gives no exact numbers and does not say "
+        "how many were shot; why he was chosen is, it says, not known, but it adds a date."
+    )
+    assert "exact numbers" in silent and "how many were shot" in silent
+    assert "why he was chosen" in silent
+    assert "Order of Lenin" in said and "adds a date" in said and "Order" not in silent
+    assert disclaimed_text("Serge names Yagoda and Rykov.")[0] == ""
+
+
+def test_asking_what_the_summary_says_is_not_known_is_a_near_miss(matcher: Matcher) -> None:
+    # who-was-kamenev: "The sources give no first name and no account of his career"
+    [plain] = matcher.candidates("Who was Kamenev?")[:1]
+    [first_name] = matcher.candidates("what was the first name of kamenev")[:1]
+    assert plain.entry.id == first_name.entry.id == "who-was-kamenev"
+    assert plain.signals.disclaimed == 0 < first_name.signals.only_disclaimed
+    assert first_name.signals.only_disclaimed <= first_name.signals.disclaimed
+    assert best(matcher, "Who was Kamenev?") == "who-was-kamenev"
+    result = matcher.match("what was the first name of kamenev")
+    assert result.best is None
+    assert "who-was-kamenev" in [x.id for x in result.near]
 
 
 def test_confidence_is_a_probability_that_grows_with_the_evidence(matcher: Matcher) -> None:

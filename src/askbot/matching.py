@@ -9,8 +9,8 @@
    sentence embeddings (``askbot.embedding``) of each phrasing, so "novelist" meets "author".
 3. **Judge answerability**: a small logistic model over signals of the best candidates (fused
    score, its lead, how much of the question's information the entry covers, names the question
-   gives that the entry lacks, question-type agreement, semantic similarity and its lead) gives a
-   confidence 0-1. Its coefficients are data (``answerability.json``), fitted on the development
+   gives that the entry lacks, words the entry's summary says its sources leave out, question-type
+   agreement, semantic similarity and its lead) gives a confidence 0-1. Its coefficients are data (``answerability.json``), fitted on the development
    split by ``bench/calibrate.py``; nothing is trained at run time.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -78,6 +79,47 @@ ANSWER_TYPES = ("who", "when", "where", "why", "how")
 _ABOUT_A_PERSON = frozenset({"background", "bio", "biography", "profile", "about"})
 STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(_CHATTER) | _ABOUT_A_PERSON
 
+# What a summary says its sources do not say: "the answer gives no exact numbers and does not say
+# how many were shot", "the sources give no first name", "why he was chosen is not known". A
+# question asking exactly that is a near miss, however well the rest of it matches.
+_CLAUSES = re.compile(r"[.;:()]|\b(?:but|though|although|however|while|whereas|which)\b", re.I)
+_SILENT_VERBS = (
+    "say|says|state|states|name|names|give|gives|date|dates|mention|mentions|list|lists|record|"
+    "records|explain|explains|tell|tells|describe|describes|identify|identifies|specify|quote|"
+    "quotes|cite|cites|report|reports|show|shows|indicate|indicates|discuss|discusses|address|"
+    "addresses|cover|covers|offer|offers|provide|provides"
+)
+_SILENT_ABOUT = re.compile(  # the silence is about what follows
+    rf"\b(?:(?:does|do|did)(?: not|n't)(?: \w+ly)? (?:{_SILENT_VERBS})"
+    r"|(?:give|gives|gave|name|names|offer|offers|provide|provides|has|have|contain|contains|cite"
+    r"|cites|quote|quotes|date|dates) no"
+    r"|(?:say|says|said|tell|tells) nothing(?: about| of| on)?"
+    rf"|none of \w+ (?:{_SILENT_VERBS})"
+    r"|nothing (?:in|about))\b",
+    re.I,
+)
+_SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
+    r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
+    r"|not (?:stated|named|dated|given|recorded|said))\b",
+    re.I,
+)
+
+
+def disclaimed_text(summary: str) -> tuple[str, str]:
+    """(what the summary says its sources leave out, the rest of it)."""
+    silent, said = [], []
+    for clause in _CLAUSES.split(summary):
+        about = _SILENT_ABOUT.search(clause)
+        if about:
+            said.append(clause[: about.start()])
+            silent.append(clause[about.end() :])
+        elif _SILENT_CLAUSE.search(clause):
+            silent.append(clause)
+        else:
+            said.append(clause)
+    return " ".join(silent), " ".join(said)
+
+
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 _stem = lru_cache(maxsize=65536)(snowballstemmer.stemmer("english").stemWord)
@@ -130,6 +172,8 @@ class Signals:
     phrase_recall: float  # IDF-weighted share of the question's words in that phrasing
     similarity: float  # rapidfuzz token_sort_ratio of the question's words and the closest phrasing
     same_type: float  # 1 if a phrasing asks the same kind of question (who/when/why ...)
+    disclaimed: float  # IDF-weighted share of the question's words the summary says are not known
+    only_disclaimed: float  # ... of those, the ones found nowhere else in the entry
 
     def vector(self, names: Sequence[str]) -> list[float]:
         return [float(getattr(self, name)) for name in names]
@@ -248,6 +292,8 @@ class Matcher:
         self.phrasings: list[tuple[str, ...]] = []  # each phrasing as its terms, space-joined
         self.fresh: list[StoredVectors] = []
         self._packed: list[bytes] = []
+        # entry index -> (words its summary disclaims, those of them found nowhere else in it)
+        self._disclaimed: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         type_masks: list[int] = []
         key_docs: list[list[str]] = []
         body_docs: list[list[str]] = []
@@ -274,6 +320,14 @@ class Matcher:
                 words = self.normaliser.words(text)
                 known_words.update(words)
                 body += terms(words)
+            silent, said = disclaimed_text(entry.summary)
+            if silent:
+                disclaimed = frozenset(terms(self.normaliser.words(silent)))
+                quoted = (c.quote for c in entry.all_citations())
+                elsewhere = set(key).union(
+                    *(terms(self.normaliser.words(t)) for t in (said, *quoted))
+                )
+                self._disclaimed[len(self.ids) - 1] = (disclaimed, disclaimed - elsewhere)
             self.phrasings.append(tuple(phrasings))
             type_masks.append(_type_mask(" ".join(phrasings).split()))
             key_docs.append(key)
@@ -434,6 +488,7 @@ class Matcher:
             similarity = max(
                 fuzz.token_sort_ratio(query_text, phrasing) for phrasing in self.phrasings[index]
             )
+            disclaimed, only_disclaimed = self._disclaimed.get(index, (frozenset(), frozenset()))
             signals = Signals(
                 fused=fused_here,
                 lead=_lead(fused[order], rank),
@@ -449,6 +504,8 @@ class Matcher:
                 phrase_recall=recall,
                 similarity=similarity / 100,
                 same_type=float(not asked or bool(asked & int(self._type_masks[index]))),
+                disclaimed=sum(self.weight(t) for t in wanted if t in disclaimed) / total,
+                only_disclaimed=sum(self.weight(t) for t in wanted if t in only_disclaimed) / total,
             )
             scored = ScoredEntry(
                 self.ids[index],

@@ -27,7 +27,7 @@ from askbot.rules import check_rules
 FEATURES = [f.name for f in fields(Signals)]
 SEMANTIC_WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 CANDIDATES_PER_QUESTION = 1
-MAX_WRONG = 0.03
+MAX_WRONG = 0.02  # confident wrong answers allowed, as a share of all questions
 SUGGEST_RECALL = 0.8  # share of unanswered answerable questions whose entry is suggested
 FOLDS = 5
 
@@ -176,7 +176,7 @@ def fit(
 
     tried: list[tuple[float, int, int, int]] = []
     chosen, chosen_score = 0.5, -1.0
-    for threshold in np.round(np.arange(0.2, 0.96, 0.025), 3):
+    for threshold in np.round(np.arange(0.2, 0.96, 0.01), 3):
         right, wrong, no_match = figures(float(threshold))
         tried.append((float(threshold), right, no_match, wrong))
         allowed = wrong <= MAX_WRONG * len(examples) and wrong < answerable - right

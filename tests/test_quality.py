@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from askbot.answering import AnswerEngine
@@ -25,6 +26,22 @@ def test_question_set_is_complete_and_well_labelled() -> None:
             assert {q.expect, *q.also_ok} <= ids, q.q
     assert len({q.q.casefold() for q in questions}) == len(questions)
     assert 0.25 < len(QUESTIONS.split("holdout")) / len(questions) < 0.42
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def test_no_entry_phrasing_is_a_question_of_the_set() -> None:
+    # a phrasing copied between also_asked and the question set would measure memory, not matching
+    asked = {_normalised(q.q) for q in QUESTIONS.questions}
+    copied = [
+        (entry.id, text)
+        for entry in load_fact_base(bundled_facts_dir()).entries
+        for text in (entry.question, *entry.also_asked)
+        if _normalised(text) in asked
+    ]
+    assert copied == []
 
 
 def test_dev_split_quality_does_not_regress() -> None:

@@ -13,6 +13,7 @@ from askbot.matching import (
     Signals,
     default_calibration,
     disclaimed_text,
+    wording,
 )
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
@@ -119,6 +120,44 @@ def test_asking_what_the_summary_says_is_not_known_is_a_near_miss(matcher: Match
     assert "who-was-kamenev" in [x.id for x in result.near]
 
 
+def test_wording_ignores_case_punctuation_greetings_and_inflection(matcher: Matcher) -> None:
+    def worded(text: str) -> int:
+        return wording(matcher.query_words(text))
+
+    assert worded("Did Stalin plan the Great Purge?") == worded(
+        "hey bot, did stalin plan the great purge"
+    )
+    assert worded("Who was Ezhov?") == worded("who was Yezhov")
+    assert worded("Did Stalin plan the Great Purge?") != worded(
+        "Did Stalin tell anyone he was planning the purge?"
+    )
+
+
+def test_a_question_worded_as_a_phrasing_is_answered_by_its_entry(matcher: Matcher) -> None:
+    # smoking-gun-document also matches it well, but only planned-or-snowballed was given it
+    assert best(matcher, "Did Stalin plan the Great Purge?") == "great-purge-planned-or-snowballed"
+    [first, *_] = matcher.match("Did Stalin plan the Great Purge?").judged
+    assert first.worded_as_phrasing and first.entry.id == "great-purge-planned-or-snowballed"
+
+
+def test_a_phrasing_a_moderator_adds_answers_that_question_from_then_on() -> None:
+    question = "what kind of relationship did yagoda have with stalin"
+    before = Matcher(LIVE, FACT_BASE.aliases)
+    assert best(before, question) is None
+    entries = [
+        e.model_copy(update={"also_asked": [*e.also_asked, question]})
+        if e.id == "yagoda-guarding-stalin"
+        else e
+        for e in LIVE
+    ]
+    after = Matcher(entries, FACT_BASE.aliases)
+    assert best(after, question) == "yagoda-guarding-stalin"
+    assert (
+        best(after, "What kind of relationship did Yagoda have with Stalin?")
+        == "yagoda-guarding-stalin"
+    )
+
+
 def test_confidence_is_a_probability_that_grows_with_the_evidence(matcher: Matcher) -> None:
     [strong] = matcher.candidates("Who was Tukhachevsky?")[:1]
     [weak] = matcher.candidates("was tukhachevsky good at chess")[:1]
@@ -153,13 +192,16 @@ def test_suggestions_are_capped_and_above_their_threshold(matcher: Matcher) -> N
     assert all(x.confidence >= s.suggest_threshold for x in result.near)
 
 
-def test_calibration_changes_the_decision() -> None:
+def test_calibration_changes_the_decision(matcher: Matcher) -> None:
+    assert best(matcher, "Who exactly was Tukhachevsky?") == "who-was-tukhachevsky"
     strict = Matcher(
         LIVE,
         FACT_BASE.aliases,
         calibration=CALIBRATION.model_copy(update={"answer_threshold": 1.01}),
     )
-    assert strict.match("Who was Tukhachevsky?").best is None
+    assert strict.match("Who exactly was Tukhachevsky?").best is None
+    # a question worded as a phrasing is answered whatever the threshold
+    assert best(strict, "Who was Tukhachevsky?") == "who-was-tukhachevsky"
 
 
 def test_the_shipped_calibration_names_every_signal() -> None:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -78,6 +79,10 @@ ANSWER_TYPES = ("who", "when", "where", "why", "how")
 # "tell me about X", "background on X", "X?": with only a person named, the question is who X was.
 _ABOUT_A_PERSON = frozenset({"background", "bio", "biography", "profile", "about"})
 STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(_CHATTER) | _ABOUT_A_PERSON
+# Left out when comparing a question's wording with a phrasing's: they change nothing it asks.
+_GREETINGS = frozenset(
+    "hey hi hello yo hiya greetings bot askbot please pls plz thanks thank thx ty cheers".split()
+)
 
 # What a summary says its sources do not say: "the answer gives no exact numbers and does not say
 # how many were shot", "the sources give no first name", "why he was chosen is not known". A
@@ -183,6 +188,7 @@ class Signals:
 class Judged:
     entry: ScoredEntry
     signals: Signals
+    worded_as_phrasing: bool = False  # the question is worded as one of the entry's phrasings
 
 
 @dataclass
@@ -254,6 +260,16 @@ def terms(words: Iterable[str]) -> list[str]:
     return out
 
 
+def wording(words: Iterable[str]) -> int:
+    """A 64-bit digest of what a text says, word for word (aliases folded, stemmed, greetings
+    dropped): "Did Stalin plan the Great Purge?" and "hey bot, did stalin plan the great purge"
+    are worded alike; "Did Stalin tell anyone he was planning the purge?" is not."""
+    kept = " ".join(w if "_" in w else _stem(w) for w in words if w not in _GREETINGS)
+    return int.from_bytes(
+        hashlib.blake2b(kept.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
 def _type_mask(tokens: Iterable[str]) -> int:
     found = set(tokens)
     return sum(1 << i for i, kind in enumerate(ANSWER_TYPES) if kind in found)
@@ -302,6 +318,8 @@ class Matcher:
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
+        wordings: list[int] = []  # each phrasing's wording digest ...
+        worded_entries: list[int] = []  # ... and its entry's index
         for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
@@ -315,6 +333,8 @@ class Matcher:
                 key += terms(words)
                 if len(phrasings) < len(texts):
                     phrasings.append(" ".join(terms(words)))
+                    wordings.append(wording(words))
+                    worded_entries.append(len(self.ids) - 1)
             body: list[str] = []
             for text in (entry.summary, *(c.quote for c in entry.all_citations())):
                 words = self.normaliser.words(text)
@@ -358,6 +378,9 @@ class Matcher:
             if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
         self._known_words = frozenset(known_words)
+        by_wording = np.argsort(np.array(wordings, dtype=np.int64), kind="stable")
+        self._wordings = np.array(wordings, dtype=np.int64)[by_wording]
+        self._worded_entries = np.array(worded_entries, dtype=np.int32)[by_wording]
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     def _kept_vectors(
@@ -453,21 +476,39 @@ class Matcher:
     def candidates(self, question: str) -> list[Judged]:
         """The best few entries for a question, judged; none for a question with no content."""
         read = self._read(question)
-        query = self._meaningful([token for _, token in read])
+        words = [token for _, token in read]
+        query = self._meaningful(words)
         if not set(query) - QUESTION_WORDS or not self.ids:
             return []
-        return self.judge(query, self.embedder.encode([self.embedding_text(read)])[0])
+        vector = self.embedder.encode([self.embedding_text(read)])[0]
+        return self.judge(query, vector, self._worded_as(wording(words)))
 
-    def judge(self, query: list[str], vector: Vectors) -> list[Judged]:
-        """The best few candidates by fused score, each with its signals and confidence."""
+    def _worded_as(self, digest: int) -> frozenset[int]:
+        """The entries with a phrasing worded as the question is."""
+        first = np.searchsorted(self._wordings, digest, side="left")
+        last = np.searchsorted(self._wordings, digest, side="right")
+        return frozenset(int(i) for i in self._worded_entries[first:last])
+
+    def judge(
+        self, query: list[str], vector: Vectors, worded_as: frozenset[int] = frozenset()
+    ) -> list[Judged]:
+        """The best few candidates by fused score, each with its signals and confidence; an entry
+        the question is worded as a phrasing of is judged among them wherever it ranks."""
         s = self.calibration
         lexical = self._key.get_scores(query) + 0.5 * self._body.get_scores(query)
         centroid = self._centroids @ vector
-        shortlist = np.union1d(_top(lexical, SHORTLIST), _top(centroid, SHORTLIST))
+        shortlist = np.union1d(
+            np.union1d(_top(lexical, SHORTLIST), _top(centroid, SHORTLIST)),
+            np.array(sorted(worded_as), dtype=np.intp),
+        )
         semantic = self._semantic(shortlist, vector)
         top_lexical = float(lexical[shortlist].max()) or 1.0
         fused = lexical[shortlist] / top_lexical + s.semantic_weight * semantic
-        order = np.argsort(-fused, kind="stable")[:JUDGED]
+        ranking = np.argsort(-fused, kind="stable")
+        order = ranking[:JUDGED]
+        if worded_as:
+            later = [at for at in ranking[JUDGED:] if int(shortlist[at]) in worded_as]
+            order = np.concatenate([order, np.array(later, dtype=order.dtype)])
         chosen = shortlist[order]
         wanted = list(dict.fromkeys(query))
         total = sum(self.weight(t) for t in wanted)
@@ -513,7 +554,7 @@ class Matcher:
                 round(100 * fused_here / (1 + s.semantic_weight), 1),
                 self.confidence(signals),
             )
-            out.append(Judged(scored, signals))
+            out.append(Judged(scored, signals, int(index) in worded_as))
         return sorted(out, key=lambda j: -j.entry.confidence)
 
     def _phrase_fit(self, index: int, wanted: list[str], total: float) -> tuple[float, float]:
@@ -546,10 +587,16 @@ class Matcher:
         return round(1 / (1 + math.exp(-z)), 4)
 
     def decide(self, judged: list[Judged]) -> MatchResult:
-        """Answer only a confident best; otherwise offer the plausible ones as suggestions."""
+        """Answer only a confident best; otherwise offer the plausible ones as suggestions.
+
+        A question worded as one of an entry's phrasings is answered by that entry: a moderator
+        wrote (or, from a misfire, added) that phrasing to say the entry answers it."""
         s = self.calibration
+        worded = next((j for j in judged if j.worded_as_phrasing), None)
+        if worded is not None:
+            judged = [worded, *(j for j in judged if j is not worded)]
         ranked = [j.entry for j in judged]
-        if ranked and ranked[0].confidence >= s.answer_threshold:
+        if ranked and (worded is not None or ranked[0].confidence >= s.answer_threshold):
             also = [x for x in ranked[1 : 1 + MAX_ALSO] if x.confidence >= s.answer_threshold]
             return MatchResult(best=ranked[0], also=also, judged=judged)
         near = [x for x in ranked if x.confidence >= s.suggest_threshold][:MAX_SUGGESTIONS]

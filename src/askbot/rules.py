@@ -176,6 +176,9 @@ _HYPOTHETICAL_PHRASES = _index(
         "wat if",
         "wht if",
         "wut if",
+        "waht if",
+        "wha if",
+        "what iff",
         "what about if",
         "how about if",
         "hypothetical",
@@ -192,7 +195,6 @@ _HYPOTHETICAL_PHRASES = _index(
         "in a world where",
         "in a timeline where",
         "scenario where",
-        *(f"in {whose} shoes" for whose in ("his", "her", "their", "your", "my")),
         "scenario in which",
         *(
             f"{kind} {world}"
@@ -217,6 +219,9 @@ _WHAT_IF = _words("what if")
 # do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
 _ROLE_PLAYERS = frozenset("you u i".split())
 _WERE = frozenset("were was".split())
+# ... or in their shoes: "what would you have done in his shoes / in Yagoda's place?" (but "people
+# in his shoes at the time usually ..." and "who took over in his place" are history)
+_WHOSE = frozenset("his her their your my 's".split())
 _WHAT_IF_ANYTHING = frozenset({"any", "anything"})  # "what if anything did Yagoda say?"
 # A clause opening with one of these sets up a premise: "Say Stalin dies in 1934, ..."
 _PREMISE_VERBS = frozenset("suppose supposing imagine assume pretend say".split())
@@ -497,7 +502,18 @@ def _has_hypothetical_phrase(words: list[str]) -> bool:
 
 
 def _plays_a_role(words: list[str]) -> bool:
-    """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot")."""
+    """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot"),
+    "what would you have done in his shoes / in Bukharin's place?"."""
+    if not _MODALS.isdisjoint(words):
+        for i, word in enumerate(words):
+            if (
+                word in ("shoes", "place")
+                and i >= 2
+                and words[i - 1] in _WHOSE
+                and "in" in words[i - 3 : i - 1]
+                and (word == "shoes" or not _ROLE_PLAYERS.isdisjoint(words))
+            ):
+                return True
     for i in _conditions(words):
         if _after(words, i + 1) in _ROLE_PLAYERS and _after(words, i + 2) in _WERE:
             who = _after(words, i + 3)
@@ -623,6 +639,8 @@ _AMBIGUOUS_EVENTS: dict[str, int | None] = {
         for prep in ("in", "of", "on", "against")
     },
     "ukraine war": None,
+    **{f"{verb} ukraine": None for verb in ("invade", "invaded", "invading", "attack", "attacked")},
+    "russian invasion": None,
     "ukrainian war": None,
     "russo ukrainian war": None,
     "annexation of crimea": 2014,
@@ -715,18 +733,30 @@ _OPINION_TOPICS = frozenset(
     "anymore apologise apologize apology officially".split()
 )
 _SUBJECT_DETERMINERS = frozenset("the most many some all ordinary average young modern".split())
+# Openers whose present tense only asks the forum: "is it true that Stalin was popular in 1937?"
+_ASKING_THE_FORUM = _index(
+    [
+        "is it true",
+        "is there any truth",
+        "is there truth",
+        *(f"{does} {who} know" for does in ("does", "do") for who in ("anyone", "anybody", "you")),
+        *(f"can {who}" for who in ("someone", "somebody", "anyone", "anybody", "you")),
+    ]
+)
+_PAST_BE = frozenset("was were".split())
 # The present tense inside a story about the past: "what did people think at the time?"
 _THEN_PHRASES = _index(["at the time", "back then", "in those days", "in that era"])
-# A present perfect ending "yet" or "so far" asks about the state of things now: "have they
-# renamed Volgograd yet?", "how many have been labelled foreign agents so far?"
+# A clause ending "yet" or "so far" asks about the state of things now ...
 _UP_TO_NOW = _index(["yet", "so far", "to date", "up to now"])
-_PERFECT_AUXILIARIES = frozenset("have has".split())
+_NOW_OR_NEXT = frozenset("still ever now today anymore currently".split())
 # Memorial, the society that documented the Terror, closed by Russian courts in 2021.
 _MEMORIAL_CLOSED = 2021
 _CLOSURE_WORDS = frozenset(
-    "liquidation liquidated closure closed closing ban banned dissolved dissolution shut "
-    "shutdown".split()
+    "liquidation liquidated liquidate closure close closed closing ban banned dissolved dissolve "
+    "dissolution shut shutdown".split()
 )
+# "the memorial at Levashovo", "memorial services": a monument or a rite, not the society
+_MONUMENT_AFTER = frozenset("at in to for on of services service plaque plaques day stone".split())
 
 
 def _recent_year(question: str, today: date) -> tuple[bool, bool]:
@@ -798,7 +828,13 @@ def _named_present_day(words: list[str], cutoff: int) -> bool:
     for word in words:
         if word in _PRESENT_DAY_NAMES and _is_news(_PRESENT_DAY_NAMES[word], cutoff):
             return True
-    if "memorial" in words and not _CLOSURE_WORDS.isdisjoint(words):
+    if (
+        "memorial" in words
+        and not _CLOSURE_WORDS.isdisjoint(words)
+        and _after(words, words.index("memorial") + 1) not in _MONUMENT_AFTER
+        and _OLDER_ACTORS.isdisjoint(words)
+        and not any(_is_older_year(word, cutoff) for word in words)
+    ):
         return _is_news(_MEMORIAL_CLOSED, cutoff)
     older_history = not _OLDER_HISTORY.isdisjoint(words)
     for i, phrase in _phrases_at(words, _EVENT_INDEX):
@@ -839,24 +875,28 @@ def _is_present_day_public(words: list[str], i: int) -> bool:
     return subject in _PLACES
 
 
-def _up_to_now(words: list[str]) -> bool:
-    """A present perfect whose clause ends "yet", "so far", "to date" (not "had ... yet")."""
-    perfect = any(
-        word in _PERFECT_AUXILIARIES and not (i and words[i - 1] in _MODALS)
-        for i, word in enumerate(words)
+def _state_acting_now(words: list[str]) -> bool:
+    """A present-day state, its people or "they" doing something now or next: "are Kazakhstan and
+    Georgia opening their NKVD archives these days?", "have they renamed Volgograd yet?", "will
+    Russia ever apologise?" (archives or not, that is today's politics; but "has anyone found
+    Tukhachevsky's grave yet?" and "have historians identified them all so far?" are not)."""
+    now = (
+        _present_phrase(words)
+        or not _NOW_OR_NEXT.isdisjoint(words)
+        or any(
+            _after(words, i + len(phrase)) == BREAK for i, phrase in _phrases_at(words, _UP_TO_NOW)
+        )
     )
-    return perfect and any(
-        _after(words, i + len(phrase)) == BREAK for i, phrase in _phrases_at(words, _UP_TO_NOW)
-    )
-
-
-def _country_acting_now(words: list[str]) -> bool:
-    """A present-day state doing something now: "are Kazakhstan and Georgia opening their NKVD
-    archives these days?" (archives or not: it is today's politics)."""
-    return _present_phrase(words) and any(
-        word in _PRESENT_AUXILIARIES and _after(words, i + 1) in _COUNTRIES
-        for i, word in enumerate(words)
-    )
+    for i, word in enumerate(words):
+        if word not in _PRESENT_AUXILIARIES or (i and words[i - 1] in _MODALS):
+            continue
+        j = i + 1
+        while j < i + 3 and _after(words, j) in _SUBJECT_DETERMINERS:
+            j += 1
+        by_the_state = _is_present_day_public(words, j) or _after(words, j) == "they"
+        if by_the_state and (now or word == "will"):
+            return True
+    return False
 
 
 def _present_day_question(words: list[str]) -> bool:
@@ -868,8 +908,13 @@ def _present_day_question(words: list[str]) -> bool:
     if next(_phrases_at(words, _THEN_PHRASES), None) is not None:
         return False
     present = False
+    asking = {i for i, _ in _phrases_at(words, _ASKING_THE_FORUM)}
     for i, word in enumerate(words):
-        if word not in _PRESENT_AUXILIARIES or (word == "have" and i and words[i - 1] in _MODALS):
+        if (
+            word not in _PRESENT_AUXILIARIES
+            or (word == "have" and i and words[i - 1] in _MODALS)
+            or i in asking
+        ):
             continue
         present = True
         j = i + 1
@@ -881,7 +926,11 @@ def _present_day_question(words: list[str]) -> bool:
         return False  # "why does Serge say Stalin is popular in Russia?" is about the source
     if not _NOW_WORDS.isdisjoint(vocabulary) and not _PRESENT_DAY_TOPICS.isdisjoint(vocabulary):
         return True
-    return not _MEMORY_PREDICATES.isdisjoint(vocabulary) and not _PLACES.isdisjoint(vocabulary)
+    remembered_now = any(
+        word in _MEMORY_PREDICATES and _PAST_BE.isdisjoint(words[max(0, i - 2) : i])
+        for i, word in enumerate(words)
+    )  # "how Stalin is viewed", not "how Stalin was viewed"
+    return remembered_now and not _PLACES.isdisjoint(vocabulary)
 
 
 def mentions_recent_events(question: str, today: date) -> bool:
@@ -902,8 +951,7 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
         if (
             _named_present_day(words, cutoff)
             or (not scholarly and _present_phrase(words))
-            or _country_acting_now(words)
-            or (not (scholarly or on_record) and _up_to_now(words))
+            or (not on_record and _state_acting_now(words))
             or (not (scholarly or on_record) and _now_adjective(words, older_year))
             or _present_day_question(words)
         ):

@@ -10,8 +10,9 @@
 3. **Judge answerability**: a small logistic model over signals of the best candidates (fused
    score, its lead, how much of the question's information the entry covers, names the question
    gives that the entry lacks, words the entry's summary says its sources leave out, question-type
-   agreement, semantic similarity and its lead) gives a confidence 0-1. Its coefficients are data (``answerability.json``), fitted on the development
-   split by ``bench/calibrate.py``; nothing is trained at run time.
+   agreement, semantic similarity and its lead) gives a confidence 0-1. Its coefficients are data
+   (``answerability.json``), fitted on the development split by ``bench/calibrate.py``; nothing is
+   trained at run time. A question worded as one of an entry's phrasings is that entry's to answer.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import logging
 import math
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -175,39 +175,62 @@ class Normaliser:
                         self.longest_from[words[0]] = max(
                             self.longest_from.get(words[0], 1), len(words)
                         )
+        # one-word variants -> canonical token
+        self._single = {p: c for p, c in self.phrases.items() if c and " " not in p}
 
     def words(self, text: str) -> list[str]:
         """All words, aliases folded, nothing dropped."""
-        return [word for _, word in self.aligned(text)]
+        raw = utils.default_process(text).split()
+        out: list[str] = []
+        done = 0
+        for start, length, canonical in self._phrases_in(raw):
+            out += [self._single.get(word, word) for word in raw[done:start]]
+            out.append(canonical)
+            done = start + length
+        out += [self._single.get(word, word) for word in raw[done:]]
+        return out
 
     def aligned(self, text: str) -> list[tuple[str, str]]:
         """(the words as written, the token they fold to): aliases folded."""
         raw = utils.default_process(text).split()
         out: list[tuple[str, str]] = []
-        i = 0
-        while i < len(raw):
-            for n in range(min(self.longest_from.get(raw[i], 1), len(raw) - i), 0, -1):
-                written = " ".join(raw[i : i + n]) if n > 1 else raw[i]
-                canonical = self.phrases.get(written)
-                if canonical:
-                    out.append((written, canonical))
-                    i += n
-                    break
-            else:
-                out.append((raw[i], raw[i]))
-                i += 1
+        done = 0
+        for start, length, canonical in self._phrases_in(raw):
+            out += [(word, self._single.get(word, word)) for word in raw[done:start]]
+            out.append((" ".join(raw[start : start + length]), canonical))
+            done = start + length
+        out += [(word, self._single.get(word, word)) for word in raw[done:]]
         return out
+
+    def _phrases_in(self, raw: list[str]) -> Iterator[tuple[int, int, str]]:
+        """(where, how many words, canonical token) of each multi-word alias in the words, read
+        left to right, the longest first. Only the few words that can start one are tried: the
+        rest fold through one dict look-up each (most of an index build's time otherwise)."""
+        done = 0
+        for start in [at for at, word in enumerate(raw) if word in self.longest_from]:
+            if start < done:
+                continue  # inside the alias just found
+            for length in range(min(self.longest_from[raw[start]], len(raw) - start), 1, -1):
+                canonical = self.phrases.get(" ".join(raw[start : start + length]))
+                if canonical:
+                    yield start, length, canonical
+                    done = start + length
+                    break
 
 
 def terms(words: Iterable[str]) -> list[str]:
     """The words that carry meaning, stemmed; alias tokens and question words kept as they are."""
-    out = []
-    for word in words:
-        if word in QUESTION_WORDS or "_" in word:
-            out.append(word)
-        elif word not in STOPWORDS and len(word) > 1:
-            out.append(_stem(word))
-    return out
+    return [term for term in map(_term, words) if term is not None]
+
+
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str | None:
+    """A word's term, or None for a word that carries no meaning (each word decided once)."""
+    if word in QUESTION_WORDS or "_" in word:
+        return word
+    if word not in STOPWORDS and len(word) > 1:
+        return _stem(word)
+    return None
 
 
 def _type_mask(tokens: Iterable[str]) -> int:
@@ -266,9 +289,10 @@ class Matcher:
             for text in (*texts, *entry.people, *entry.tags):
                 words = self.normaliser.words(text)
                 known_words.update(words)
-                key += terms(words)
+                found = terms(words)
+                key += found
                 if len(phrasings) < len(texts):
-                    phrasings.append(" ".join(terms(words)))
+                    phrasings.append(" ".join(found))
             body: list[str] = []
             for text in (entry.summary, *(c.quote for c in entry.all_citations())):
                 words = self.normaliser.words(text)

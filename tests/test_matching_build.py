@@ -1,9 +1,18 @@
-"""Building the matcher's index: alias folding as the build reads text."""
+"""Building the matcher's index: alias folding as the build reads text, and what the build costs."""
 
 from __future__ import annotations
 
-from askbot.matching import Normaliser
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from askbot.factfiles import bundled_facts_dir, load_fact_base
+from askbot.matching import Matcher, Normaliser
 from askbot.models import AliasGroup
+
+FACT_BASE = load_fact_base(bundled_facts_dir())
+LIVE = [e for e in FACT_BASE.entries if not e.retired]
 
 ALIASES = [
     AliasGroup(canonical="Great Purge", kind="term", variants=["the great terror", "great terror"]),
@@ -31,3 +40,35 @@ def test_multi_word_aliases_fold_longest_first_and_never_overlap() -> None:
     assert normaliser.words("big, the big and great") == ["great", "the", "great", "and", "great"]
     assert normaliser.words("the great") == ["the", "great"]
     assert normaliser.words("") == normaliser.words("?!") == []
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generations the cycle collector walks while the test runs."""
+    seen: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(count)
+    yield seen
+    gc.callbacks.remove(count)
+
+
+def test_an_index_build_does_not_run_the_cycle_collector(collections: list[int]) -> None:
+    # The build makes millions of small lists at scale and frees none in cycles; each burst of
+    # them would otherwise set the collector walking everything built so far.
+    assert gc.isenabled()
+    Matcher(LIVE, FACT_BASE.aliases)
+    assert collections == []
+    assert gc.isenabled(), "the collector runs again after the build"
+
+
+def test_a_build_leaves_a_paused_collector_paused() -> None:
+    gc.disable()
+    try:
+        Matcher(LIVE, FACT_BASE.aliases)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -72,3 +74,22 @@ def test_a_build_leaves_a_paused_collector_paused() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_building_and_answering_do_not_import_scipy() -> None:
+    # bm25s imports scipy.sparse when it can, for a backend askbot never uses; that import was
+    # the largest part of `askbot ask`'s start-up.
+    code = (
+        "import sys; from askbot.answering import AnswerEngine; "
+        "from askbot.factfiles import bundled_facts_dir, load_fact_base; "
+        "engine = AnswerEngine.from_fact_base(load_fact_base(bundled_facts_dir())); "
+        "assert engine.answer('Who was Yagoda?').status == 'answered'; "
+        "assert 'scipy' not in sys.modules, 'scipy imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_scipy_stays_importable_for_the_rest_of_askbot() -> None:
+    code = "import askbot.matching, scipy.sparse; print(scipy.sparse.csr_matrix.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "csr_matrix"

@@ -19,15 +19,16 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from importlib.resources import files
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 import snowballstemmer
@@ -36,6 +37,25 @@ from rapidfuzz import fuzz, process, utils
 
 from askbot.embedding import StoredVectors, Vectors, default_embedder, quantise
 from askbot.models import AliasGroup, Entry
+
+
+@contextmanager
+def _unimportable(*names: str) -> Iterator[None]:
+    """Make modules not yet imported fail to import for a while (then importable again)."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # how importlib marks "not found"
+    try:
+        yield
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+# bm25s imports scipy.sparse when it can, only for its csc_backend="scipy"; askbot's indexes use
+# its default numpy backend, and scipy is most of what importing bm25s costs `askbot ask`.
+with _unimportable("scipy", "scipy.sparse"):
+    import bm25s
 
 if TYPE_CHECKING:
     from askbot.embedding import Embedder

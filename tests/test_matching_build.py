@@ -7,10 +7,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import bm25s
+import numpy as np
 import pytest
 
 from askbot.factfiles import bundled_facts_dir, load_fact_base
-from askbot.matching import Matcher, Normaliser
+from askbot.matching import Matcher, Normaliser, _bm25
 from askbot.models import AliasGroup
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
@@ -93,3 +95,22 @@ def test_scipy_stays_importable_for_the_rest_of_askbot() -> None:
     code = "import askbot.matching, scipy.sparse; print(scipy.sparse.csr_matrix.__name__)"
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert done.stdout.strip() == "csr_matrix"
+
+
+def test_fresh_vectors_are_views_of_the_matchers_rows_not_a_second_copy() -> None:
+    matcher = Matcher(LIVE, FACT_BASE.aliases)
+    assert len(matcher.fresh) == len(LIVE)
+    for index, fresh in enumerate(matcher.fresh):
+        assert np.shares_memory(fresh.rows, matcher._rows)
+        first, last = matcher._rows_from[index], matcher._rows_from[index + 1]
+        assert np.array_equal(fresh.rows, matcher._rows[first:last])
+        assert np.array_equal(fresh.scales, matcher._row_scales[first:last])
+
+
+def test_the_bm25_index_built_from_ids_scores_as_bm25s_own_build_does() -> None:
+    corpus = [["yagoda", "arrest", "1937"], ["yezhov", "arrest", "arrest"], [], ["canal"]]
+    reference = bm25s.BM25()
+    reference.index([list(doc) for doc in corpus], show_progress=False)
+    ours = _bm25([list(doc) for doc in corpus])
+    for query in (["arrest"], ["yagoda", "arrest"], ["canal", "unknown"], ["1937", "yezhov"]):
+        assert np.array_equal(ours.get_scores(query), reference.get_scores(query))

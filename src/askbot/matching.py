@@ -24,7 +24,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
 from importlib.resources import files
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -69,7 +69,7 @@ TYPO_LENGTH_SLACK = 2
 TYPO_CUTOFF = 92.0  # rapidfuzz ratio a word must reach to be corrected to a known one
 MAX_QUERY_CHARS = 2000
 MAX_NAMED_MISSING = 2
-CENTROID_CHUNK = 8192
+CENTROID_CHUNK = 1024  # entries whose float32 rows are made at once: about 5 MB
 EMBED_BATCH = 4096  # phrasings embedded per call while building
 
 _FUNCTION_WORDS = """
@@ -260,8 +260,16 @@ def _type_mask(tokens: Iterable[str]) -> int:
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    """A BM25 index of the documents, which it consumes: each is handed to bm25s as token ids
+    and emptied as it is converted, so that the build never holds two copies of the corpus
+    (bm25s converts tokens to ids itself, keeping both)."""
+    vocabulary: dict[str, int] = {}
+    ids = []
+    for at, tokens in enumerate(corpus):
+        ids.append([vocabulary.setdefault(token, len(vocabulary)) for token in tokens])
+        corpus[at] = []
     index = bm25s.BM25()
-    index.index(corpus, show_progress=False)
+    index.index((ids, vocabulary), show_progress=False)
     return index
 
 
@@ -324,6 +332,7 @@ class Matcher:
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
+        fresh_at: list[int] = []  # the entry index of each of self.fresh
         for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
@@ -354,9 +363,9 @@ class Matcher:
                 waiting.append((len(blocks) - 1, entry, texts))
                 waiting_texts += len(texts)
                 if waiting_texts >= EMBED_BATCH:
-                    self._embed(waiting, blocks)
+                    self._embed(waiting, blocks, fresh_at)
                     waiting_texts = 0
-        self._embed(waiting, blocks)
+        self._embed(waiting, blocks, fresh_at)
         embedded = [block for block in blocks if block is not None]  # every one, by now
         count = len(self.ids)
         self.idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
@@ -365,9 +374,18 @@ class Matcher:
         self._body = _bm25(body_docs)
         self._type_masks = np.array(type_masks, dtype=np.int8)
         self._rows_from = np.cumsum([0] + [len(b.rows) for b in embedded])
-        self._rows, self._row_scales, self._centroids = _pack_vectors(
-            embedded, self._rows_from, self.embedder.dimensions
-        )
+        self._rows, self._row_scales = _stack_vectors(embedded, self.embedder.dimensions)
+        # The fresh vectors as views of the stacked rows, so that the batches they were embedded
+        # in are freed (they would otherwise stay, a second copy of every row, for the caller).
+        self.fresh = [
+            replace(fresh, rows=self._rows[a:b], scales=self._row_scales[a:b])
+            for fresh, a, b in (
+                (fresh, self._rows_from[at], self._rows_from[at + 1])
+                for fresh, at in zip(self.fresh, fresh_at, strict=True)
+            )
+        ]
+        del blocks, embedded
+        self._centroids = _centroids(self._rows, self._row_scales, self._rows_from)
         self._buckets: dict[tuple[str, int], list[str]] = {}
         for word in known_words | {p for p in self.normaliser.phrases if " " not in p}:
             if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
@@ -392,18 +410,25 @@ class Matcher:
         self,
         waiting: list[tuple[int, Entry, tuple[str, ...]]],
         blocks: list[StoredVectors | None],
+        fresh_at: list[int],
     ) -> None:
         """Embed the waiting entries' phrasings in one call (one call per entry costs the
-        tokenizer's overhead each time: most of a large build), then empty the list."""
+        tokenizer's overhead each time: most of a large build), then empty the list. Each
+        entry's vectors are views of the batch's quantised rows (quantised row by row)."""
         if not waiting:
             return
         vectors = self.embedder.encode([text for _, _, texts in waiting for text in texts])
+        rows, scales = quantise(vectors)
+        del vectors
         start = 0
         for position, entry, texts in waiting:
-            rows, scales = quantise(vectors[start : start + len(texts)])
-            start += len(texts)
-            fresh = StoredVectors(entry.id, entry.revision, self.embedder.model_id, rows, scales)
+            end = start + len(texts)
+            fresh = StoredVectors(
+                entry.id, entry.revision, self.embedder.model_id, rows[start:end], scales[start:end]
+            )
+            start = end
             self.fresh.append(fresh)
+            fresh_at.append(position)
             blocks[position] = fresh
         waiting.clear()
 
@@ -594,21 +619,28 @@ def _contains(postings: npt.NDArray[np.int32], index: int) -> bool:
     return at < len(postings) and int(postings[at]) == index
 
 
-def _pack_vectors(
-    blocks: list[StoredVectors], rows_from: npt.NDArray[np.intp], dimensions: int
-) -> tuple[npt.NDArray[np.int8], Vectors, Vectors]:
-    """All phrasing rows in one int8 matrix with their scales, and a unit float32 centroid per
-    entry for the semantic shortlist (computed in chunks, never a float32 copy of every row)."""
-    rows = np.zeros((0, dimensions), np.int8)
-    scales = np.zeros(0, np.float32)
-    if blocks:
-        rows = np.concatenate([b.rows for b in blocks])
-        scales = np.concatenate([b.scales for b in blocks])
-    centroids = np.zeros((len(blocks), dimensions), np.float32)
-    for first in range(0, len(blocks), CENTROID_CHUNK):
-        last = min(first + CENTROID_CHUNK, len(blocks))
+def _stack_vectors(
+    blocks: list[StoredVectors], dimensions: int
+) -> tuple[npt.NDArray[np.int8], Vectors]:
+    """All phrasing rows in one int8 matrix, with their scales."""
+    if not blocks:
+        return np.zeros((0, dimensions), np.int8), np.zeros(0, np.float32)
+    return np.concatenate([b.rows for b in blocks]), np.concatenate([b.scales for b in blocks])
+
+
+def _centroids(
+    rows: npt.NDArray[np.int8], scales: Vectors, rows_from: npt.NDArray[np.intp]
+) -> Vectors:
+    """A unit float32 centroid per entry for the semantic shortlist (computed in chunks, never a
+    float32 copy of every row or centroid)."""
+    count = len(rows_from) - 1
+    centroids = np.zeros((count, rows.shape[1]), np.float32)
+    for first in range(0, count, CENTROID_CHUNK):
+        last = min(first + CENTROID_CHUNK, count)
         a, b = rows_from[first], rows_from[last]
         chunk = rows[a:b].astype(np.float32) * scales[a:b, None]
-        centroids[first:last] = np.add.reduceat(chunk, rows_from[first:last] - a)
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
-    return rows, scales, centroids
+        summed = np.add.reduceat(chunk, rows_from[first:last] - a)
+        centroids[first:last] = summed / np.maximum(
+            np.linalg.norm(summed, axis=1, keepdims=True), 1e-9
+        )  # normalised chunk by chunk: the norm of the whole matrix squares a copy of it
+    return centroids

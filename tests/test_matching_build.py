@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import bm25s
 import numpy as np
 import pytest
+import snowballstemmer
 
 from askbot.factfiles import bundled_facts_dir, load_fact_base
-from askbot.matching import Matcher, Normaliser, _bm25
+from askbot.matching import Matcher, Normaliser, _bm25, _stem
 from askbot.models import AliasGroup
 
 FACT_BASE = load_fact_base(bundled_facts_dir())
@@ -114,3 +115,19 @@ def test_the_bm25_index_built_from_ids_scores_as_bm25s_own_build_does() -> None:
     ours = _bm25([list(doc) for doc in corpus])
     for query in (["arrest"], ["yagoda", "arrest"], ["canal", "unknown"], ["1937", "yezhov"]):
         assert np.array_equal(ours.get_scores(query), reference.get_scores(query))
+
+
+def test_words_are_stemmed_by_compiled_snowball_to_the_pure_python_stems() -> None:
+    # snowballstemmer hands over to PyStemmer when it is installed: the same Snowball English
+    # algorithm, compiled (pure Python stemming was a large part of `askbot ask`).
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    assert type(snowballstemmer.stemmer("english")).__module__ == "Stemmer"
+    normaliser = Normaliser(FACT_BASE.aliases)
+    texts = [t for e in LIVE for t in (e.question, *e.also_asked, e.summary, *e.people, *e.tags)]
+    words = {word for text in texts for word in normaliser.words(text)}
+    reference = EnglishStemmer()
+    assert len(words) > 1000
+    assert [_stem(word) for word in sorted(words)] == [
+        reference.stemWord(word) for word in sorted(words)
+    ]

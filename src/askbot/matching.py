@@ -329,10 +329,10 @@ class Matcher:
         body_docs: list[list[str]] = []
         document_frequency: Counter[str] = Counter()
         known_words: set[str] = set()
+        fresh_at: list[int] = []  # the entry index of each of self.fresh
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
-        fresh_at: list[int] = []  # the entry index of each of self.fresh
         for entry in entries:
             self.ids.append(entry.id)
             self.questions.append(entry.question)
@@ -343,10 +343,9 @@ class Matcher:
             for text in (*texts, *entry.people, *entry.tags):
                 words = self.normaliser.words(text)
                 known_words.update(words)
-                found = terms(words)
-                key += found
+                key += terms(words)
                 if len(phrasings) < len(texts):
-                    phrasings.append(" ".join(found))
+                    phrasings.append(" ".join(terms(words)))
             body: list[str] = []
             for text in (entry.summary, *(c.quote for c in entry.all_citations())):
                 words = self.normaliser.words(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,39 @@ def test_paraphrases_are_closer_than_unrelated_questions() -> None:
     )
     assert np.isclose(np.linalg.norm(jailed), 1.0, atol=1e-5)
     assert float(jailed @ imprisoned) > float(jailed @ canal) + 0.2
+
+
+def test_the_model_encodes_exactly_as_model2vecs_own_loader_would() -> None:
+    from model2vec import StaticModel
+
+    texts = ["Who was Yagoda?", "why was Iagoda jailed", "", "qqqq zzzz", "the canal " * 600]
+    reference = StaticModel.from_pretrained(str(MODEL_DIR), normalize=True)
+    ours = default_embedder()._model
+    assert (ours.max_length, ours.config) == (reference.max_length, reference.config)
+    expected = reference.encode(texts, use_multiprocessing=False)
+    assert np.array_equal(ours.encode(texts, use_multiprocessing=False), expected)
+
+
+def test_loading_the_model_does_not_import_the_hugging_face_hub_client() -> None:
+    # model2vec's from_pretrained imports it (most of `askbot ask`'s start-up); askbot never
+    # downloads a model.
+    code = (
+        "import sys; from askbot.embedding import Embedder; Embedder(); "
+        "assert 'huggingface_hub' not in sys.modules, 'huggingface_hub imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_checksum_list_that_leaves_out_a_model_file_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    sums = copy / "SHA256SUMS"
+    kept = [
+        line for line in sums.read_text(encoding="utf-8").splitlines() if "tokenizer" not in line
+    ]
+    sums.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(EmbeddingModelInvalid, match=r"SHA256SUMS: does not name tokenizer\.json"):
+        Embedder(copy)
 
 
 def test_a_model_file_that_does_not_match_its_checksum_is_refused(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ vectors, about 0.2 ms a question.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -19,6 +20,8 @@ import numpy.typing as npt
 
 MODEL_DIR = Path(str(files("askbot") / "embedding_model"))
 MODEL_NAME = "minilm-l6-v2-static256"
+SHIPPED = ("config.json", "model.safetensors", "tokenizer.json")
+DEFAULT_MAX_LENGTH = 512  # model2vec's, for a config that names none
 
 Vectors = npt.NDArray[np.float32]
 
@@ -45,13 +48,16 @@ def quantise(vectors: Vectors) -> tuple[npt.NDArray[np.int8], Vectors]:
     return rows, (peak / 127).astype(np.float32)
 
 
-def _verified_model_id(directory: Path) -> str:
-    """Check every shipped file against SHA256SUMS; the id names the model by its checksum."""
+def _verified_files(directory: Path) -> tuple[str, dict[str, bytes]]:
+    """Every shipped file, checked against SHA256SUMS; the id names the model by its checksum.
+    The model is loaded from these very bytes, so what is checked is what is used."""
     try:
         listing = (directory / "SHA256SUMS").read_text(encoding="utf-8")
+        shipped: dict[str, bytes] = {}
         for line in listing.splitlines():
             digest, name = line.split(maxsplit=1)
-            actual = hashlib.sha256((directory / name).read_bytes()).hexdigest()
+            shipped[name] = (directory / name).read_bytes()
+            actual = hashlib.sha256(shipped[name]).hexdigest()
             if actual != digest:
                 raise EmbeddingModelInvalid(
                     f"{directory / name}: checksum {actual[:12]}... is not {digest[:12]}..."
@@ -61,17 +67,34 @@ def _verified_model_id(directory: Path) -> str:
         raise EmbeddingModelInvalid(
             f"{directory}: the embedding model is unreadable: {exc}"
         ) from exc
-    return f"{MODEL_NAME}@{hashlib.sha256(listing.encode()).hexdigest()[:12]}"
+    unlisted = [name for name in SHIPPED if name not in shipped]
+    if unlisted:
+        raise EmbeddingModelInvalid(
+            f"{directory / 'SHA256SUMS'}: does not name {', '.join(unlisted)}; reinstall askbot"
+        )
+    return f"{MODEL_NAME}@{hashlib.sha256(listing.encode()).hexdigest()[:12]}", shipped
 
 
 class Embedder:
     """Text -> unit vectors (float32), one row per text."""
 
     def __init__(self, directory: Path = MODEL_DIR) -> None:
-        from model2vec import StaticModel  # imported here: only a process that embeds pays for it
+        # Imported here: only a process that embeds pays for them. The model is built from its
+        # parts, as model2vec's from_pretrained does, without the Hugging Face Hub client that
+        # from_pretrained imports (most of a CLI question's start-up) and askbot never needs.
+        from model2vec import StaticModel
+        from safetensors.numpy import load
+        from tokenizers import Tokenizer
 
-        self.model_id = _verified_model_id(directory)
-        self._model = StaticModel.from_pretrained(str(directory), normalize=True)
+        self.model_id, shipped = _verified_files(directory)
+        config = json.loads(shipped["config.json"])
+        self._model = StaticModel(
+            vectors=load(shipped["model.safetensors"])["embeddings"],
+            tokenizer=Tokenizer.from_str(shipped["tokenizer.json"].decode("utf-8")),
+            config=config,
+            normalize=True,
+            max_length=config.get("max_length", DEFAULT_MAX_LENGTH),
+        )
         self.dimensions = int(self._model.dim)
 
     def encode(self, texts: list[str]) -> Vectors:

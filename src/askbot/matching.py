@@ -17,19 +17,21 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import math
 import re
+import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, wraps
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 import snowballstemmer
@@ -38,6 +40,25 @@ from rapidfuzz import fuzz, process, utils
 
 from askbot.embedding import StoredVectors, Vectors, default_embedder, quantise
 from askbot.models import AliasGroup, Entry
+
+
+@contextmanager
+def _unimportable(*names: str) -> Iterator[None]:
+    """Make modules not yet imported fail to import for a while (then importable again)."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # how importlib marks "not found"
+    try:
+        yield
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+# bm25s imports scipy.sparse when it can, only for its csc_backend="scipy"; askbot's indexes use
+# its default numpy backend, and scipy is most of what importing bm25s costs `askbot ask`.
+with _unimportable("scipy", "scipy.sparse"):
+    import bm25s
 
 if TYPE_CHECKING:
     from askbot.embedding import Embedder
@@ -51,7 +72,7 @@ TYPO_LENGTH_SLACK = 2
 TYPO_CUTOFF = 92.0  # rapidfuzz ratio a word must reach to be corrected to a known one
 MAX_QUERY_CHARS = 2000
 MAX_NAMED_MISSING = 2
-CENTROID_CHUNK = 8192
+CENTROID_CHUNK = 1024  # entries whose float32 rows are made at once: about 5 MB
 EMBED_BATCH = 4096  # phrasings embedded per call while building
 
 _FUNCTION_WORDS = """
@@ -226,39 +247,62 @@ class Normaliser:
                         self.longest_from[words[0]] = max(
                             self.longest_from.get(words[0], 1), len(words)
                         )
+        # one-word variants -> canonical token
+        self._single = {p: c for p, c in self.phrases.items() if c and " " not in p}
 
     def words(self, text: str) -> list[str]:
         """All words, aliases folded, nothing dropped."""
-        return [word for _, word in self.aligned(text)]
+        raw = utils.default_process(text).split()
+        out: list[str] = []
+        done = 0
+        for start, length, canonical in self._phrases_in(raw):
+            out += [self._single.get(word, word) for word in raw[done:start]]
+            out.append(canonical)
+            done = start + length
+        out += [self._single.get(word, word) for word in raw[done:]]
+        return out
 
     def aligned(self, text: str) -> list[tuple[str, str]]:
         """(the words as written, the token they fold to): aliases folded."""
         raw = utils.default_process(text).split()
         out: list[tuple[str, str]] = []
-        i = 0
-        while i < len(raw):
-            for n in range(min(self.longest_from.get(raw[i], 1), len(raw) - i), 0, -1):
-                written = " ".join(raw[i : i + n]) if n > 1 else raw[i]
-                canonical = self.phrases.get(written)
-                if canonical:
-                    out.append((written, canonical))
-                    i += n
-                    break
-            else:
-                out.append((raw[i], raw[i]))
-                i += 1
+        done = 0
+        for start, length, canonical in self._phrases_in(raw):
+            out += [(word, self._single.get(word, word)) for word in raw[done:start]]
+            out.append((" ".join(raw[start : start + length]), canonical))
+            done = start + length
+        out += [(word, self._single.get(word, word)) for word in raw[done:]]
         return out
+
+    def _phrases_in(self, raw: list[str]) -> Iterator[tuple[int, int, str]]:
+        """(where, how many words, canonical token) of each multi-word alias in the words, read
+        left to right, the longest first. Only the few words that can start one are tried: the
+        rest fold through one dict look-up each (most of an index build's time otherwise)."""
+        done = 0
+        for start in [at for at, word in enumerate(raw) if word in self.longest_from]:
+            if start < done:
+                continue  # inside the alias just found
+            for length in range(min(self.longest_from[raw[start]], len(raw) - start), 1, -1):
+                canonical = self.phrases.get(" ".join(raw[start : start + length]))
+                if canonical:
+                    yield start, length, canonical
+                    done = start + length
+                    break
 
 
 def terms(words: Iterable[str]) -> list[str]:
     """The words that carry meaning, stemmed; alias tokens and question words kept as they are."""
-    out = []
-    for word in words:
-        if word in QUESTION_WORDS or "_" in word:
-            out.append(word)
-        elif word not in STOPWORDS and len(word) > 1:
-            out.append(_stem(word))
-    return out
+    return [term for term in map(_term, words) if term is not None]
+
+
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str | None:
+    """A word's term, or None for a word that carries no meaning (each word decided once)."""
+    if word in QUESTION_WORDS or "_" in word:
+        return word
+    if word not in STOPWORDS and len(word) > 1:
+        return _stem(word)
+    return None
 
 
 def wording(words: Iterable[str]) -> int:
@@ -277,9 +321,40 @@ def _type_mask(tokens: Iterable[str]) -> int:
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    """A BM25 index of the documents, which it consumes: each is handed to bm25s as token ids
+    and emptied as it is converted, so that the build never holds two copies of the corpus
+    (bm25s converts tokens to ids itself, keeping both)."""
+    vocabulary: dict[str, int] = {}
+    ids = []
+    for at, tokens in enumerate(corpus):
+        ids.append([vocabulary.setdefault(token, len(vocabulary)) for token in tokens])
+        corpus[at] = []
     index = bm25s.BM25()
-    index.index(corpus, show_progress=False)
+    index.index((ids, vocabulary), show_progress=False)
     return index
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _without_cycle_collection(build: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run an index build with Python's cycle collector paused. A build makes millions of small
+    lists and tuples and frees none of them in cycles, yet each allocation burst sets the
+    collector walking everything made so far: about a third of the build, and more the larger
+    the fact base. The collector resumes (if it was running) when the build ends."""
+
+    @wraps(build)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
 
 
 class Matcher:
@@ -291,6 +366,7 @@ class Matcher:
     caller to keep.
     """
 
+    @_without_cycle_collection
     def __init__(
         self,
         entries: Iterable[Entry],
@@ -316,6 +392,7 @@ class Matcher:
         body_docs: list[list[str]] = []
         document_frequency: Counter[str] = Counter()
         known_words: set[str] = set()
+        fresh_at: list[int] = []  # the entry index of each of self.fresh
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
@@ -360,9 +437,9 @@ class Matcher:
                 waiting.append((len(blocks) - 1, entry, texts))
                 waiting_texts += len(texts)
                 if waiting_texts >= EMBED_BATCH:
-                    self._embed(waiting, blocks)
+                    self._embed(waiting, blocks, fresh_at)
                     waiting_texts = 0
-        self._embed(waiting, blocks)
+        self._embed(waiting, blocks, fresh_at)
         embedded = [block for block in blocks if block is not None]  # every one, by now
         count = len(self.ids)
         self.idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
@@ -371,11 +448,21 @@ class Matcher:
         self._body = _bm25(body_docs)
         self._type_masks = np.array(type_masks, dtype=np.int8)
         self._rows_from = np.cumsum([0] + [len(b.rows) for b in embedded])
-        self._rows, self._row_scales, self._centroids = _pack_vectors(
-            embedded, self._rows_from, self.embedder.dimensions
-        )
+        self._rows, self._row_scales = _stack_vectors(embedded, self.embedder.dimensions)
+        # The fresh vectors as views of the stacked rows, so that the batches they were embedded
+        # in are freed (they would otherwise stay, a second copy of every row, for the caller).
+        self.fresh = [
+            replace(fresh, rows=self._rows[a:b], scales=self._row_scales[a:b])
+            for fresh, a, b in (
+                (fresh, self._rows_from[at], self._rows_from[at + 1])
+                for fresh, at in zip(self.fresh, fresh_at, strict=True)
+            )
+        ]
+        del blocks, embedded
+        self._centroids = _centroids(self._rows, self._row_scales, self._rows_from)
         self._buckets: dict[tuple[str, int], list[str]] = {}
-        for word in known_words | {p for p in self.normaliser.phrases if " " not in p}:
+        # sorted, so that a tie between two close words goes the same way in every process
+        for word in sorted(known_words | {p for p in self.normaliser.phrases if " " not in p}):
             if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
         self._known_words = frozenset(known_words)
@@ -401,18 +488,25 @@ class Matcher:
         self,
         waiting: list[tuple[int, Entry, tuple[str, ...]]],
         blocks: list[StoredVectors | None],
+        fresh_at: list[int],
     ) -> None:
         """Embed the waiting entries' phrasings in one call (one call per entry costs the
-        tokenizer's overhead each time: most of a large build), then empty the list."""
+        tokenizer's overhead each time: most of a large build), then empty the list. Each
+        entry's vectors are views of the batch's quantised rows (quantised row by row)."""
         if not waiting:
             return
         vectors = self.embedder.encode([text for _, _, texts in waiting for text in texts])
+        rows, scales = quantise(vectors)
+        del vectors
         start = 0
         for position, entry, texts in waiting:
-            rows, scales = quantise(vectors[start : start + len(texts)])
-            start += len(texts)
-            fresh = StoredVectors(entry.id, entry.revision, self.embedder.model_id, rows, scales)
+            end = start + len(texts)
+            fresh = StoredVectors(
+                entry.id, entry.revision, self.embedder.model_id, rows[start:end], scales[start:end]
+            )
+            start = end
             self.fresh.append(fresh)
+            fresh_at.append(position)
             blocks[position] = fresh
         waiting.clear()
 
@@ -630,21 +724,28 @@ def _contains(postings: npt.NDArray[np.int32], index: int) -> bool:
     return at < len(postings) and int(postings[at]) == index
 
 
-def _pack_vectors(
-    blocks: list[StoredVectors], rows_from: npt.NDArray[np.intp], dimensions: int
-) -> tuple[npt.NDArray[np.int8], Vectors, Vectors]:
-    """All phrasing rows in one int8 matrix with their scales, and a unit float32 centroid per
-    entry for the semantic shortlist (computed in chunks, never a float32 copy of every row)."""
-    rows = np.zeros((0, dimensions), np.int8)
-    scales = np.zeros(0, np.float32)
-    if blocks:
-        rows = np.concatenate([b.rows for b in blocks])
-        scales = np.concatenate([b.scales for b in blocks])
-    centroids = np.zeros((len(blocks), dimensions), np.float32)
-    for first in range(0, len(blocks), CENTROID_CHUNK):
-        last = min(first + CENTROID_CHUNK, len(blocks))
+def _stack_vectors(
+    blocks: list[StoredVectors], dimensions: int
+) -> tuple[npt.NDArray[np.int8], Vectors]:
+    """All phrasing rows in one int8 matrix, with their scales."""
+    if not blocks:
+        return np.zeros((0, dimensions), np.int8), np.zeros(0, np.float32)
+    return np.concatenate([b.rows for b in blocks]), np.concatenate([b.scales for b in blocks])
+
+
+def _centroids(
+    rows: npt.NDArray[np.int8], scales: Vectors, rows_from: npt.NDArray[np.intp]
+) -> Vectors:
+    """A unit float32 centroid per entry for the semantic shortlist (computed in chunks, never a
+    float32 copy of every row or centroid)."""
+    count = len(rows_from) - 1
+    centroids = np.zeros((count, rows.shape[1]), np.float32)
+    for first in range(0, count, CENTROID_CHUNK):
+        last = min(first + CENTROID_CHUNK, count)
         a, b = rows_from[first], rows_from[last]
         chunk = rows[a:b].astype(np.float32) * scales[a:b, None]
-        centroids[first:last] = np.add.reduceat(chunk, rows_from[first:last] - a)
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
-    return rows, scales, centroids
+        summed = np.add.reduceat(chunk, rows_from[first:last] - a)
+        centroids[first:last] = summed / np.maximum(
+            np.linalg.norm(summed, axis=1, keepdims=True), 1e-9
+        )  # normalised chunk by chunk: the norm of the whole matrix squares a copy of it
+    return centroids

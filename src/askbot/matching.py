@@ -125,6 +125,7 @@ _SILENT_ABOUT = re.compile(  # the silence is about what follows
     r"|nothing (?:in|about))\b",
     re.I,
 )
+_NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)  # every pattern has one
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
     r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
     r"|not (?:stated|named|dated|given|recorded|said))\b",
@@ -134,8 +135,13 @@ _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
 
 def disclaimed_text(summary: str) -> tuple[str, str]:
     """(what the summary says its sources leave out, the rest of it)."""
+    if not _NEGATION.search(summary):
+        return "", summary
     silent, said = [], []
     for clause in _CLAUSES.split(summary):
+        if not _NEGATION.search(clause):
+            said.append(clause)
+            continue
         about = _SILENT_ABOUT.search(clause)
         if about:
             said.append(clause[: about.start()])

@@ -598,10 +598,9 @@ class Matcher:
         s = self.calibration
         lexical = self._key.get_scores(query) + 0.5 * self._body.get_scores(query)
         centroid = self._centroids @ vector
-        shortlist = np.union1d(
-            np.union1d(_top(lexical, SHORTLIST), _top(centroid, SHORTLIST)),
-            np.array(sorted(worded_as), dtype=np.intp),
-        )
+        shortlist = np.union1d(_top(lexical, SHORTLIST), _top(centroid, SHORTLIST))
+        if worded_as:
+            shortlist = np.union1d(shortlist, np.array(sorted(worded_as), dtype=np.intp))
         semantic = self._semantic(shortlist, vector)
         top_lexical = float(lexical[shortlist].max()) or 1.0
         fused = lexical[shortlist] / top_lexical + s.semantic_weight * semantic

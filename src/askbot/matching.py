@@ -125,7 +125,8 @@ _SILENT_ABOUT = re.compile(  # the silence is about what follows
     r"|nothing (?:in|about))\b",
     re.I,
 )
-_NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)  # every pattern has one
+# Each pattern above holds one of these; a clause without any is read no further.
+_NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
     r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
     r"|not (?:stated|named|dated|given|recorded|said))\b",

@@ -265,6 +265,9 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "Why does Serge say Stalin is popular in Russia?",
         "In these days of terror, who felt safe?",
         "How many died? 2010 people?",
+        # a recent book about old events is historiography
+        "what does kotkin's 2017 biography say about the terror?",
+        "i read khlevniuk's 2015 stalin biography, is it reliable?",
         "Has the question of who killed Kirov been settled yet?",
         "Have historians found Yagoda's interrogation file yet?",
         # research findings are history, however recent the finding

@@ -547,6 +547,13 @@ _COUNTED = re.compile(
     r"|roubles|rubles|dollars|tons|tonnes|copies|letters|documents|files|names|graves|bodies)\b",
     re.IGNORECASE,
 )
+# "Kotkin's 2017 biography": a recent book about old events is historiography, not news
+_PUBLISHED = re.compile(
+    r"\s{0,3}(?:[\w-]+\s{1,3})?(?:biography|biographies|book|books|study|studies|monograph|"
+    r"article|articles|paper|papers|edition|translation|documentary|film|podcast|"
+    r"lecture|review|thesis|dissertation)\b",
+    re.IGNORECASE,
+)
 _LAST_POSSIBLE_YEAR_AHEAD = 1  # "the 2027 elections" next year are current events too
 
 # Phrases that only fit the present day (unless the sentence is about historians' work).
@@ -764,7 +771,7 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
     cutoff = today.year - RECENT_YEARS
     recent = older = False
     for match in _YEAR.finditer(question):
-        if _COUNTED.match(question, match.end()):
+        if _COUNTED.match(question, match.end()) or _PUBLISHED.match(question, match.end()):
             continue
         year = int(match.group(1))
         decade = match.group(0).endswith("s")

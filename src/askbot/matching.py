@@ -421,17 +421,20 @@ class Matcher:
                     wordings.append(wording(words))
                     worded_entries.append(len(self.ids) - 1)
             body: list[str] = []
-            for text in (entry.summary, *(c.quote for c in entry.all_citations())):
+            summary_ends = 0  # where the summary's terms end in body and the quotes' begin
+            for position, text in enumerate(
+                (entry.summary, *(c.quote for c in entry.all_citations()))
+            ):
                 words = self.normaliser.words(text)
                 known_words.update(words)
                 body += terms(words)
+                if position == 0:
+                    summary_ends = len(body)
             silent, said = disclaimed_text(entry.summary)
             if silent:
                 disclaimed = frozenset(terms(self.normaliser.words(silent)))
-                quoted = (c.quote for c in entry.all_citations())
-                elsewhere = set(key).union(
-                    *(terms(self.normaliser.words(t)) for t in (said, *quoted))
-                )
+                # found elsewhere: in the key, in what the summary does say, in the quotes
+                elsewhere = {*key, *terms(self.normaliser.words(said)), *body[summary_ends:]}
                 self._disclaimed[len(self.ids) - 1] = (disclaimed, disclaimed - elsewhere)
             self.phrasings.append(tuple(phrasings))
             type_masks.append(_type_mask(" ".join(phrasings).split()))

@@ -275,6 +275,7 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "how many victims of the great purge have been identified so far?",
         "how many people have been rehabilitated to date?",
         "has anyone found tukhachevsky's grave yet?",
+        "have they ever found the execution list for Tukhachevsky?",
         "how did people in his shoes at the time usually react?",
         "who was appointed in his place after yagoda fell?",
         "was the memorial at levashovo closed in the soviet era?",

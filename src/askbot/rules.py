@@ -755,7 +755,7 @@ _PAST_BE = frozenset("was were".split())
 _THEN_PHRASES = _index(["at the time", "back then", "in those days", "in that era"])
 # A clause ending "yet" or "so far" asks about the state of things now ...
 _UP_TO_NOW = _index(["yet", "so far", "to date", "up to now"])
-_NOW_OR_NEXT = frozenset("still ever now today anymore currently".split())
+_NOW_OR_NEXT = frozenset("still now today anymore currently".split())
 # Memorial, the society that documented the Terror, closed by Russian courts in 2021.
 _MEMORIAL_CLOSED = 2021
 _CLOSURE_WORDS = frozenset(

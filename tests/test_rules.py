@@ -63,6 +63,8 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "What would you have done in his shoes?",
         "what would you have done in yagoda's place?",
         "waht if yagoda defected?",
+        "Role play: you are Yezhov and I question you",
+        "roleplay as Bukharin at his trial",
         # premises opening a clause
         "Imagine Bukharin takes over in 1930",
         "Suppose the plenum votes Stalin out.",
@@ -100,6 +102,11 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "COULD THE ARMY PURGE HAVE BEEN STOPPED?",
         "WOULD THE TERROR HAVE HAPPENED W/O YEZHOV",
         "if he'd refused, would Rykov have been shot?",
+        # no "if": the outcome, or the verdict on a life not lived
+        "Could Trotsky have beaten Stalin in 1927?",
+        "What should Zinoviev have done in 1936?",
+        "Would Kirov have made a better leader than Stalin?",
+        "Was another outcome likely had Kirov lived?",
     ],
 )
 def test_what_if_shorthand_premises_and_counterfactual_grammar_are_declined(
@@ -174,6 +181,11 @@ def test_real_history_questions_are_not_declined(question: str) -> None:
         "How would a prisoner have travelled to Kolyma?",
         "What would have happened to a deserter in 1942?",
         "What if anything did Rykov say in his last plea?",
+        "Why did Bukharin think he should have done more?",
+        "Did Rykov make a good premier?",
+        "How did Yezhov escape arrest until 1939?",
+        "Tukhachevsky was arrested in May 1937; does he appear in Serge's article?",
+        "Was the NKVD going to try Yagoda in secret?",
     ],
 )
 def test_would_could_and_if_in_real_history_are_not_declined(question: str) -> None:
@@ -233,6 +245,13 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
         "will russia ever admit katyn fully?",
         "is it true that stalin is popular in russia?",
         "Is Ukraine opening the KGB archives these days?",
+        # "recently", "going to", "'s current", and the present tense with still / now / today
+        "Has Georgia recently moved Stalin's statue in Gori?",
+        "Is the Kremlin going to reopen the archives?",
+        "What is the Kremlin's current line on Katyn?",
+        "is the Last Address project still running?",
+        "Are the camp barracks at Perm still open to visitors?",
+        "how many russians today want a new Stalin monument?",
     ],
 )
 def test_present_day_questions_without_a_year_are_declined(question: str) -> None:
@@ -286,6 +305,22 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "can someone explain how stalin was viewed in russia in the 1930s?",
         "can anyone tell me how yagoda was seen by ordinary russians?",
         "How many officers had been shot so far by 1938?",
+        # still / now / recently / ago in the past
+        "Had Yagoda recently been moved to Posts and Telegraphs when he was arrested?",
+        "Was the purge still going on in 1939?",
+        "Why did Serge say the old Bolsheviks are still dangerous?",
+        "Is it true that Yagoda was still head of the NKVD when Kirov was shot?",
+        "so now, who took over from Yagoda?",
+        "Are there still doubts about who killed Kirov?",
+        "In the third trial, is Bukharin still defiant?",
+        "I'm still confused about why Zinoviev confessed.",
+        "I've recently started reading about the trials. Who was Radek?",
+        # a place named as it is today, and a sentence dated to the past
+        "Sosnovsky was exiled to Barnaul, in what is now Altai Krai. Why there?",
+        "Was Lviv, in what is Ukraine today, Polish during the purges?",
+        "The Solovki monastery, which is now a museum, was the first big camp. Who ran it?",
+        "Why is Yenukidze still in office in early 1935?",
+        "In 1938 the Czechs asked: are the Russians going to honour the treaty?",
     ],
 )
 def test_history_in_the_present_tense_is_not_declined(question: str) -> None:

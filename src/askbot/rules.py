@@ -218,6 +218,9 @@ _WHAT_IF = _words("what if")
 # The member stepping into a historical actor's shoes: "if u were Yagoda in 1936, what would u
 # do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
 _ROLE_PLAYERS = frozenset("you u i".split())
+_ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying", "rp"])
+_ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
+_PLAYED_AS = frozenset(("as", "with", "where", BREAK))  # "roleplay as Bukharin"
 _WERE = frozenset("were was".split())
 # ... or in their shoes: "what would you have done in his shoes / in Yagoda's place?" (but "people
 # in his shoes at the time usually ..." and "who took over in his place" are history)
@@ -253,6 +256,13 @@ _OUTCOMES = frozenset(
     "stopped halted saved spared collapsed fallen developed evolved overthrown toppled deposed "
     "defeated different differently better worse stronger weaker otherwise".split()
 )
+# ... and outcomes that only the active voice makes one: "could Trotsky have beaten Stalin?" (but
+# "could Bukharin have been beaten in prison?" asks what was done to him)
+_ACTIVE_OUTCOMES = frozenset("beaten outmanoeuvred outmaneuvered outwitted".split())
+# "would Kirov have made (become) a better leader?" judges a life not lived (but "would he have
+# made a good impression?" and "who would have made a good successor in Lenin's eyes?" do not)
+_BECOMING = frozenset("made become".split())
+_VERDICTS = frozenset("good better best great bad worse successful capable strong weak".split())
 _CONDITION_WORDS = frozenset("without unless otherwise instead differently".split())
 # "if" meaning "whether" ("did Serge say if Sosnovsky was shot?"), and "as if"
 _WHETHER_VERBS = frozenset(
@@ -263,6 +273,11 @@ _WHETHER_VERBS = frozenset(
 )
 # ... also with whom was asked between: "did Serge ask Rolland if he would write again?"
 _ASKING_VERBS = frozenset("ask asks asked asking".split())
+# "was another outcome possible had Zinoviev backed Trotsky?": a verdict, then the condition
+_JUDGED_BEFORE_HAD = frozenset(
+    "possible likely avoidable inevitable preventable realistic achievable different".split()
+)
+_ASKS_YES_OR_NO = frozenset("was were is would could".split())
 # "had he", "had they": only an inversion has the subject pronoun after "had"
 _INVERTED_SUBJECTS = frozenset("he she they we i you there".split())
 _INVERSION_MARKERS = frozenset("not never been".split())  # "had Tukhachevsky not struck"
@@ -294,19 +309,19 @@ def _is_participle(word: str) -> bool:
     return word.endswith("ed") or word in _IRREGULAR_PARTICIPLES
 
 
-def _participle_after(words: list[str], i: int) -> tuple[str, str] | None:
-    """The participle (and the word after it) following the auxiliary "have"/"had" at i."""
+def _participle_after(words: list[str], i: int) -> int | None:
+    """Where the participle following the auxiliary "have"/"had" at i is, if there is one."""
     for j in range(i + 1, i + 2 + _MAX_WORDS_BEFORE_PARTICIPLE):
         word = _after(words, j)
         if word == BREAK or word in _NOT_PARTICIPLE:
             return None
         if _is_participle(word):
-            return word, _after(words, j + 1)
+            return j
     return None
 
 
-def _perfect_after(words: list[str], i: int) -> tuple[str, str] | None:
-    """For the modal at i, the participle of "would [subject] have PARTICIPLE", if any."""
+def _perfect_after(words: list[str], i: int) -> int | None:
+    """For the modal at i, where the participle of "would [subject] have PARTICIPLE" is, if any."""
     for j in range(i + 1, i + 2 + _MAX_SUBJECT_WORDS):
         word = _after(words, j)
         if word == BREAK or word in _MODALS:
@@ -328,6 +343,15 @@ def _conditions(words: list[str]) -> Iterator[int]:
             yield i
 
 
+def _judged_then_had(words: list[str], k: int) -> bool:
+    """ "Was another outcome possible (,) had Zinoviev backed Trotsky?" (but "how much worse had
+    the famine got by 1933?" and "how likely had war become?" ask what did happen)."""
+    before = words[k - 2] if k >= 2 and words[k - 1] == BREAK else words[k - 1]
+    return before in _JUDGED_BEFORE_HAD and _after(words, next(_clause_openings(words), 0)) in (
+        _ASKS_YES_OR_NO
+    )
+
+
 def _inverted_conditions(words: list[str]) -> Iterator[int]:
     """Positions of a mid-sentence "had" opening a condition: "would Yagoda have been spared had
     he confessed", "had Tukhachevsky not struck", "..., had Bukharin won" after a modal (but not
@@ -346,6 +370,7 @@ def _inverted_conditions(words: list[str]) -> Iterator[int]:
                 and not _is_participle(subject)
             )
             or (modal_seen and words[k - 1] == BREAK)
+            or _judged_then_had(words, k)
         ):
             yield k
 
@@ -394,7 +419,7 @@ def _inverted_condition(words: list[str]) -> bool:
         subject = words[first + 1 : first + 3]
         if BREAK in subject:
             subject = subject[: subject.index(BREAK)]
-        if not any(_participle_after(words, first + 1 + j) for j in range(len(subject))):
+        if all(_participle_after(words, first + 1 + j) is None for j in range(len(subject))):
             return False
     elif not (opener == "were" and _is_were_to(words[first + 2 : first + 5])):
         return False
@@ -434,7 +459,10 @@ def _counterfactual_grammar(words: list[str]) -> bool:
     """A modal perfect, a conditional or a past-perfect "if" used counterfactually."""
     reported = _reported_from(words)
     conditions = [c for c in _conditions(words) if c < reported]
-    inverted = any(k < reported for k in _inverted_conditions(words))
+    inverted_at = [k for k in _inverted_conditions(words) if k < reported]
+    if any(_judged_then_had(words, k) for k in inverted_at):
+        return True  # "was a different outcome possible had Zinoviev backed Trotsky?"
+    inverted = bool(inverted_at)
     vocabulary = set(words)
     conditional = bool(conditions) or inverted or not _CONDITION_WORDS.isdisjoint(vocabulary)
     specific = inverted or any(_is_specific(words, c) for c in conditions)
@@ -466,8 +494,21 @@ def _counterfactual_grammar(words: list[str]) -> bool:
             ):
                 return True
             continue
-        participle, following = perfect
+        participle, following = words[perfect], _after(words, perfect + 1)
         if conditional:
+            return True
+        if participle in _ACTIVE_OUTCOMES:
+            return True
+        judged_by_someone = not _SOMEONES_VIEW.isdisjoint(words)
+        if word == "should" and participle == "done" and not judged_by_someone:
+            return True  # "what should Bukharin have done?"
+        if (
+            participle in _BECOMING
+            and following in ("a", "an")
+            and _after(words, perfect + 2) in _VERDICTS
+            and _after(words, perfect + 3) != "impression"
+            and not judged_by_someone
+        ):  # "would Zhukov have made a good leader?"
             return True
         if participle in _OUTCOMES and not _is_typical_fate(words, i, participle):
             return True
@@ -503,7 +544,13 @@ def _has_hypothetical_phrase(words: list[str]) -> bool:
 
 def _plays_a_role(words: list[str]) -> bool:
     """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot"),
-    "what would you have done in his shoes / in Bukharin's place?"."""
+    "what would you have done in his shoes / in Bukharin's place?", "role play: you are ..." (not
+    "how did Rolland's role play into ..." or "were they made to role play their testimony?")."""
+    openings = set(_clause_openings(words))
+    for i, phrase in _phrases_at(words, _ROLE_PLAY):
+        following = _after(words, i + len(phrase))
+        if i in openings or words[i - 1] in _ASKED_FOR or following in _PLAYED_AS:
+            return True
     if not _MODALS.isdisjoint(words):
         for i, word in enumerate(words):
             if (
@@ -602,6 +649,9 @@ _RECENT_SPAN_COUNTS = frozenset(
 )
 _RECENT_SPAN_UNITS = frozenset("years months weeks decades".split())
 _MAX_SPAN_COUNT_WORDS = 3  # "the last couple of years"
+# "has Kazakhstan recently opened its archives?" (but "I've recently read about Yagoda")
+_LATELY = frozenset("recently lately".split())
+_PAST_MARKERS = frozenset("was were did had".split())
 
 # Present-day people and events, with the last year they were news (None: still in office).
 _PRESENT_DAY_NAMES: dict[str, int | None] = {
@@ -706,7 +756,7 @@ _SCHOLARLY = frozenset(
 _ON_THE_RECORD = frozenset(
     "considered regarded called call named known thought believed guilty innocent reliable "
     "accurate unclear unknown mystery debated disputed debate consensus controversial "
-    "spelled spelt settled solved resolved established proven proved".split()
+    "spelled spelt settled solved resolved established proven proved questions doubts".split()
 )
 _PRESENT_AUXILIARIES = frozenset("is are am do does has have can will".split())
 _NOW_WORDS = frozenset("now today still anymore currently".split())
@@ -730,6 +780,14 @@ _SOURCE_TALK = frozenset(
     "described mention mentions mentioned predict predicts predicted serge".split()
 )
 _PEOPLE = frozenset("people citizens pupils students children voters".split())
+# (for hypotheticals) words saying whose judgement it is: "according to Serge, what should the
+# Opposition have done?"
+_SOMEONES_VIEW = (
+    _REPORTING_VERBS
+    | _SOURCE_TALK
+    | _SCHOLARLY
+    | frozenset("according account view views eyes opinion right wrong".split())
+)
 # What present-day Russians are asked about: "what do Russians think of Stalin?" (but "is Russia
 # the same as the USSR?" is a question of definitions)
 _OPINION_TOPICS = frozenset(
@@ -752,7 +810,9 @@ _ASKING_THE_FORUM = _index(
 )
 _PAST_BE = frozenset("was were".split())
 # The present tense inside a story about the past: "what did people think at the time?"
-_THEN_PHRASES = _index(["at the time", "back then", "in those days", "in that era"])
+_THEN_PHRASES = _index(
+    ["at the time", "back then", "in those days", "in that era", "at that point", "at this point"]
+)
 # A clause ending "yet" or "so far" asks about the state of things now ...
 _UP_TO_NOW = _index(["yet", "so far", "to date", "up to now"])
 _NOW_OR_NEXT = frozenset("still now today anymore currently".split())
@@ -865,6 +925,8 @@ def _now_adjective(words: list[str], older_year: bool) -> bool:
         if word not in _NOW_ADJECTIVES or (word == "contemporary" and past):
             continue  # "what did contemporary Russians think?" means Russians at the time
         first, second = _after(words, i + 1), _after(words, i + 2)
+        if word == "current" and i >= 2 and words[i - 1] == "'s" and words[i - 2] in _PLACES:
+            return not past  # "the Kremlin's current line" (but "what was the Kremlin's ...")
         if first in _COUNTRIES or (first in _NATIONALITIES and second in _NATIONAL_POLITICS):
             return True
         if word == "current" and (first in _CURRENT_AFFAIRS or first in _PLACES):
@@ -882,7 +944,7 @@ def _is_present_day_public(words: list[str], i: int) -> bool:
     return subject in _PLACES
 
 
-def _state_acting_now(words: list[str]) -> bool:
+def _state_acting_now(words: list[str], older_year: bool) -> bool:
     """A present-day state, its people or "they" doing something now or next: "are Kazakhstan and
     Georgia opening their NKVD archives these days?", "have they renamed Volgograd yet?", "will
     Russia ever apologise?" (archives or not, that is today's politics; but "has anyone found
@@ -890,6 +952,7 @@ def _state_acting_now(words: list[str]) -> bool:
     now = (
         _present_phrase(words)
         or not _NOW_OR_NEXT.isdisjoint(words)
+        or not _LATELY.isdisjoint(words)
         or any(
             _after(words, i + len(phrase)) == BREAK for i, phrase in _phrases_at(words, _UP_TO_NOW)
         )
@@ -900,8 +963,56 @@ def _state_acting_now(words: list[str]) -> bool:
         j = i + 1
         while j < i + 3 and _after(words, j) in _SUBJECT_DETERMINERS:
             j += 1
-        by_the_state = _is_present_day_public(words, j) or _after(words, j) == "they"
-        if by_the_state and (now or word == "will"):
+        public = _is_present_day_public(words, j)
+        # "is Russia going to rename ...?" (but in 1914 everyone asked "is Russia going to fight?")
+        going_to = (
+            public
+            and not older_year
+            and _after(words, j + 1) == "going"
+            and _after(words, j + 2) == "to"
+        )
+        if ((public or _after(words, j) == "they") and (now or word == "will")) or going_to:
+            return True
+    return False
+
+
+_AUXILIARIES = _PRESENT_AUXILIARIES | _PAST_MARKERS | frozenset({"been"})
+_AS_OF_NOW = frozenset("now today nowadays".split())
+# What "still" says goes on to this day: "is the march still held?", "are they still allowed to
+# ...?" (but "in the third trial Bukharin is still defiant" tells a story in the present tense)
+_CONTINUING = frozenset(
+    "allowed permitted banned held open closed running around alive standing operating active "
+    "legal illegal available".split()
+)
+
+
+def _in_the_present(words: list[str], i: int) -> bool:
+    """Whether the nearest auxiliary before words[i], in its clause, is in the present tense."""
+    for j in range(i - 1, -1, -1):
+        if words[j] == BREAK:
+            return False
+        if words[j] in _AUXILIARIES and not (j and words[j - 1] in _MODALS):
+            return words[j] in _PRESENT_AUXILIARIES
+    return False
+
+
+def _as_things_stand(words: list[str], older_year: bool) -> bool:
+    """How things stand today: "is the Immortal Regiment march still held?", "are any of his
+    descendants alive today?", "how many Russians today want a Stalin monument?" (but "in what
+    is now Altai Krai", "Yagoda is still in charge after Kirov's murder", "where is Yezhov buried
+    today?" and "was Yagoda still in office?" are history)."""
+    if older_year or next(_phrases_at(words, _THEN_PHRASES), None) is not None:
+        return False
+    reported = not (_SOURCE_TALK.isdisjoint(words) and _REPORTING_VERBS.isdisjoint(words))
+    where = _after(words, next(_clause_openings(words), 0)) == "where"
+    for i, word in enumerate(words):
+        if word in _AS_OF_NOW and _PAST_MARKERS.isdisjoint(words):
+            if i and (words[i - 1] in _PLACES or (i >= 2 and words[i - 2] in _NATIONALITIES)):
+                return True  # "Russians today", "Russian politicians today"
+            at_the_end = _after(words, i + 1) == BREAK and not (reported or where)
+            if at_the_end and _in_the_present(words, i):
+                return True  # "... alive and giving interviews today?"
+        if word == "still" and _after(words, i + 1) in _CONTINUING and _in_the_present(words, i):
             return True
     return False
 
@@ -951,18 +1062,61 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
     if recent_year:
         return True
     cutoff = today.year - RECENT_YEARS
-    for words in sentences:
+    for words in map(_without_glosses, sentences):
         vocabulary = set(words)
         scholarly = not _SCHOLARLY.isdisjoint(vocabulary)
         on_record = not _ON_THE_RECORD.isdisjoint(vocabulary)
+        if _named_present_day(words, cutoff) or (not scholarly and _present_phrase(words)):
+            return True
+        if _set_in_the_past(words, cutoff):
+            continue  # "in 1938 the Czechs kept asking: are the Russians going to ...?"
         if (
-            _named_present_day(words, cutoff)
-            or (not scholarly and _present_phrase(words))
-            or (not on_record and _state_acting_now(words))
+            (not on_record and _state_acting_now(words, older_year))
             or (not (scholarly or on_record) and _now_adjective(words, older_year))
+            or (not (scholarly or on_record) and _as_things_stand(words, older_year))
             or _present_day_question(words)
         ):
             return True
+    return False
+
+
+_GLOSSES = frozenset("what which that".split())
+_BEFORE_A_GLOSS = frozenset(("in", "of", "to", "from", "near", BREAK))
+_AS_IT_IS = frozenset("now today".split())
+
+
+def _without_glosses(words: list[str]) -> list[str]:
+    """The words without a place's present-day name given in passing: "in what is now Altai
+    Krai", "in what is Ukraine today", ", which is now a museum"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i and words[i - 1] in _BEFORE_A_GLOSS and words[i] in _GLOSSES:
+            if _after(words, i + 1) == "is" and _after(words, i + 2) in _AS_IT_IS:
+                i += 3
+                continue
+            if _after(words, i + 1) == "is" and _after(words, i + 3) in _AS_IT_IS:
+                i += 4
+                continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
+_TIME_PREPOSITIONS = frozenset("in by during until till before around from since".split())
+_TIME_QUALIFIERS = frozenset(
+    "early late mid the spring summer autumn winter january february march april may june july "
+    "august september october november december".split()
+)
+
+
+def _set_in_the_past(words: list[str], cutoff: int) -> bool:
+    """Whether the sentence is dated before the last 20 years: "still in office in early 1935"."""
+    for i, word in enumerate(words):
+        if word in _TIME_PREPOSITIONS:
+            j = i + 1 + (_after(words, i + 1) in _TIME_QUALIFIERS)
+            if _is_older_year(_after(words, j), cutoff):
+                return True
     return False
 
 

@@ -105,6 +105,29 @@ def test_a_summary_says_what_its_sources_leave_out() -> None:
     assert "why he was chosen" in silent
     assert "Order of Lenin" in said and "adds a date" in said and "Order" not in silent
     assert disclaimed_text("Serge names Yagoda and Rykov.")[0] == ""
+    # the silent verb can itself be what is left out: "does not date the trial" gives no date
+    silent, _ = disclaimed_text("It does not date the trial or name the court.")
+    assert silent.split()[0] == "date" and "trial" in silent and "name the court" in silent
+
+
+def test_how_many_and_when_ask_for_what_a_summary_may_leave_out(matcher: Matcher) -> None:
+    # officer-corps-purge-1937: "The answer gives no exact numbers and does not say how many were
+    # shot"; tukhachevsky-arrest-and-execution: "It does not date the trial or the shooting"
+    def disclaimed(question: str, entry_id: str) -> float:
+        [judged] = [j for j in matcher.candidates(question) if j.entry.id == entry_id]
+        return judged.signals.disclaimed
+
+    officers = "officer-corps-purge-1937"
+    assert disclaimed("How many officers were purged?", officers) > disclaimed(
+        "Were officers purged?", officers
+    )
+    shooting = "tukhachevsky-arrest-and-execution"
+    assert disclaimed("When was Tukhachevsky shot?", shooting) > disclaimed(
+        "Was Tukhachevsky shot?", shooting
+    )
+    assert disclaimed("What year was Tukhachevsky shot?", shooting) > disclaimed(
+        "Tukhachevsky shot in the year of his arrest?", shooting
+    )
 
 
 def test_asking_what_the_summary_says_is_not_known_is_a_near_miss(matcher: Matcher) -> None:

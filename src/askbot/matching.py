@@ -125,6 +125,15 @@ _SILENT_ABOUT = re.compile(  # the silence is about what follows
     r"|nothing (?:in|about))\b",
     re.I,
 )
+# Verbs whose silence is itself an aspect of what is left out: "does not date the trial"
+_ASPECT_VERBS = {"date": "date", "dates": "date", "name": "name", "names": "name"}
+# ... and how a question asks for one: "how many were shot?" asks a number, "when?" a date
+_ASKED_ASPECTS = {
+    ("how", "many"): "number",
+    ("how", "much"): "number",
+    ("when",): "date",
+    **{(which, unit): "date" for which in ("what", "which") for unit in ("year", "day", "month")},
+}
 # Each pattern above holds one of these; a clause without any is read no further.
 _NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
@@ -146,7 +155,9 @@ def disclaimed_text(summary: str) -> tuple[str, str]:
         about = _SILENT_ABOUT.search(clause)
         if about:
             said.append(clause[: about.start()])
-            silent.append(clause[about.end() :])
+            verb = about.group().split()[-1].lower()
+            aspect = _ASPECT_VERBS.get(verb, "")  # "does not date the trial": its date
+            silent.append(f"{aspect} {clause[about.end() :]}")
         elif _SILENT_CLAUSE.search(clause):
             silent.append(clause)
         else:
@@ -319,6 +330,16 @@ def wording(words: Iterable[str]) -> int:
     kept = " ".join(w if "_" in w else _stem(w) for w in words if w not in _GREETINGS)
     return int.from_bytes(
         hashlib.blake2b(kept.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+def _asked_aspects(words: Sequence[str]) -> frozenset[str]:
+    """What kind of detail a question asks for beyond its words: "how many" a number."""
+    return frozenset(
+        aspect
+        for i in range(len(words))
+        for phrase, aspect in _ASKED_ASPECTS.items()
+        if tuple(words[i : i + len(phrase)]) == phrase
     )
 
 
@@ -586,7 +607,7 @@ class Matcher:
         if not set(query) - QUESTION_WORDS or not self.ids:
             return []
         vector = self.embedder.encode([self.embedding_text(read)])[0]
-        return self.judge(query, vector, self._worded_as(wording(words)))
+        return self.judge(query, vector, self._worded_as(wording(words)), _asked_aspects(words))
 
     def _worded_as(self, digest: int) -> frozenset[int]:
         """The entries with a phrasing worded as the question is."""
@@ -595,10 +616,16 @@ class Matcher:
         return frozenset(int(i) for i in self._worded_entries[first:last])
 
     def judge(
-        self, query: list[str], vector: Vectors, worded_as: frozenset[int] = frozenset()
+        self,
+        query: list[str],
+        vector: Vectors,
+        worded_as: frozenset[int] = frozenset(),
+        aspects: frozenset[str] = frozenset(),
     ) -> list[Judged]:
         """The best few candidates by fused score, each with its signals and confidence; an entry
-        the question is worded as a phrasing of is judged among them wherever it ranks."""
+        the question is worded as a phrasing of is judged among them wherever it ranks. The
+        aspects the question asks for ("how many": a number) count towards what an entry's
+        summary may say is left out."""
         s = self.calibration
         lexical = self._key.get_scores(query) + 0.5 * self._body.get_scores(query)
         centroid = self._centroids @ vector
@@ -620,6 +647,8 @@ class Matcher:
         in_key = {t: _postings(self._key, t) for t in wanted}
         in_body = {t: _postings(self._body, t) for t in wanted}
         asked = _type_mask(wanted)
+        asked_for = [(t, self.weight(t)) for t in wanted] + [(a, self.weight(a)) for a in aspects]
+        asked_total = sum(weight for _, weight in asked_for)
         query_text = " ".join(query)
         out = []
         for rank, index in enumerate(chosen):
@@ -649,8 +678,8 @@ class Matcher:
                 phrase_recall=recall,
                 similarity=similarity / 100,
                 same_type=float(not asked or bool(asked & int(self._type_masks[index]))),
-                disclaimed=sum(self.weight(t) for t in wanted if t in disclaimed) / total,
-                only_disclaimed=sum(self.weight(t) for t in wanted if t in only_disclaimed) / total,
+                disclaimed=sum(w for t, w in asked_for if t in disclaimed) / asked_total,
+                only_disclaimed=sum(w for t, w in asked_for if t in only_disclaimed) / asked_total,
             )
             scored = ScoredEntry(
                 self.ids[index],

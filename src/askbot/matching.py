@@ -128,7 +128,7 @@ _SILENT_ABOUT = re.compile(  # the silence is about what follows
 # Verbs whose silence is itself an aspect of what is left out: "does not date the trial"
 _ASPECT_VERBS = {"date": "date", "dates": "date", "name": "name", "names": "name"}
 # ... and how a question asks for one: "how many were shot?" asks a number, "when?" a date
-_ASKED_ASPECTS = {
+_ASKED_ASPECTS: dict[tuple[str, ...], str] = {
     ("how", "many"): "number",
     ("how", "much"): "number",
     ("when",): "date",

@@ -114,15 +114,17 @@ _SILENT_VERBS = (
     "say|says|state|states|name|names|give|gives|date|dates|mention|mentions|list|lists|record|"
     "records|explain|explains|tell|tells|describe|describes|identify|identifies|specify|quote|"
     "quotes|cite|cites|report|reports|show|shows|indicate|indicates|discuss|discusses|address|"
-    "addresses|cover|covers|offer|offers|provide|provides"
+    "addresses|cover|covers|offer|offers|provide|provides|use|uses|call|calls"
 )
 _SILENT_ABOUT = re.compile(  # the silence is about what follows
     rf"\b(?:(?:does|do|did)(?: not|n't)(?: \w+ly)? (?:{_SILENT_VERBS})"
     r"|(?:give|gives|gave|name|names|offer|offers|provide|provides|has|have|contain|contains|cite"
-    r"|cites|quote|quotes|date|dates) no"
-    r"|(?:say|says|said|tell|tells) nothing(?: about| of| on)?"
+    r"|cites|quote|quotes|date|dates|record|records|report|reports|mention|mentions) (?:no|none of)"
+    r"|(?:say|says|said|tell|tells|give|gives) nothing(?: about| of| on| else)?"
     rf"|none of \w+ (?:{_SILENT_VERBS})"
-    r"|nothing (?:in|about))\b",
+    r"|nothing (?:in|about|on)"
+    r"|not (?:his|her|their)"  # "not his first name, his career or his fate"
+    r"|no(?= (?:first |exact )?(?:name|date|title|figure|number|career|office|post)s?\b))\b",
     re.I,
 )
 # Verbs whose silence is itself an aspect of what is left out: "does not date the trial"
@@ -138,7 +140,8 @@ _ASKED_ASPECTS: dict[tuple[str, ...], str] = {
 _NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
     r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
-    r"|not (?:stated|named|dated|given|recorded|said))\b",
+    r"|not (?:stated|named|dated|given|recorded|said)"
+    r"|not in (?:this|the|these|serge's|his) (?:source|sources|text|article|thread|answer))\b",
     re.I,
 )
 
@@ -732,7 +735,9 @@ class Matcher:
         if ranked and (worded is not None or ranked[0].confidence >= s.answer_threshold):
             also = [x for x in ranked[1 : 1 + MAX_ALSO] if x.confidence >= s.answer_threshold]
             return MatchResult(best=ranked[0], also=also, judged=judged)
-        near = [x for x in ranked if x.confidence >= s.suggest_threshold][:MAX_SUGGESTIONS]
+        # "did you mean": the plausible ones, the closest match first (none of them answers)
+        plausible = [x for x in ranked if x.confidence >= s.suggest_threshold]
+        near = sorted(plausible, key=lambda x: -x.score)[:MAX_SUGGESTIONS]
         return MatchResult(best=None, near=near, judged=judged)
 
 

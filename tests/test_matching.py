@@ -141,6 +141,20 @@ def test_how_many_and_when_ask_for_what_a_summary_may_leave_out(matcher: Matcher
     )
 
 
+def test_asking_for_the_very_thing_a_summary_leaves_out(matcher: Matcher) -> None:
+    # molotov-fifth-column-memoir: "does not name the memoir, its date or its context"
+    def judged(question: str) -> Judged:
+        [found] = [
+            j for j in matcher.candidates(question) if j.entry.id == "molotov-fifth-column-memoir"
+        ]
+        return found
+
+    which = judged("Which memoir of Molotov's is the 'fifth column' quote from?")
+    what_said = judged("What did Molotov say about the fifth column in his memoir?")
+    assert which.signals.focus_disclaimed == 1.0 and what_said.signals.focus_disclaimed == 0.0
+    assert which.entry.confidence < what_said.entry.confidence
+
+
 def test_asking_what_the_summary_says_is_not_known_is_a_near_miss(matcher: Matcher) -> None:
     # who-was-kamenev: "The sources give no first name and no account of his career"
     [plain] = matcher.candidates("Who was Kamenev?")[:1]

@@ -136,6 +136,11 @@ _ASKED_ASPECTS: dict[tuple[str, ...], str] = {
     ("when",): "date",
     **{(which, unit): "date" for which in ("what", "which") for unit in ("year", "day", "month")},
 }
+# "which memoir", "what was the title", "who were the emissaries": the word asked for follows
+_FOCUS_OPENERS = frozenset("what which who whom".split())
+_BEFORE_THE_FOCUS = frozenset(
+    "is was were are did does do the a an of kind sort exactly exact".split()
+)
 # Each pattern above holds one of these; a clause without any is read no further.
 _NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
@@ -222,6 +227,7 @@ class Signals:
     same_type: float  # 1 if a phrasing asks the same kind of question (who/when/why ...)
     disclaimed: float  # IDF-weighted share of the question's words the summary says are not known
     only_disclaimed: float  # ... of those, the ones found nowhere else in the entry
+    focus_disclaimed: float  # 1 if what the question asks for ("which memoir") is among them
 
     def vector(self, names: Sequence[str]) -> list[float]:
         return [float(getattr(self, name)) for name in names]
@@ -336,14 +342,32 @@ def wording(words: Iterable[str]) -> int:
     )
 
 
-def _asked_aspects(words: Sequence[str]) -> frozenset[str]:
-    """What kind of detail a question asks for beyond its words: "how many" a number."""
-    return frozenset(
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for, beyond its words: the kind of detail ("how many": a number), and
+    the thing it wants named or described ("which memoir", "who were the emissaries")."""
+
+    aspects: frozenset[str] = frozenset()
+    focus: frozenset[str] = frozenset()  # terms; the aspects among them
+
+
+def what_is_asked(words: Sequence[str]) -> Asked:
+    aspects = frozenset(
         aspect
         for i in range(len(words))
         for phrase, aspect in _ASKED_ASPECTS.items()
         if tuple(words[i : i + len(phrase)]) == phrase
     )
+    focus = set(aspects)
+    for i, word in enumerate(words):
+        if word in _FOCUS_OPENERS:
+            j = i + 1
+            while j < len(words) and words[j] in _BEFORE_THE_FOCUS:
+                j += 1
+            term = _term(words[j]) if j < len(words) else None
+            if term is not None and term not in QUESTION_WORDS:
+                focus.add(term)
+    return Asked(aspects, frozenset(focus))
 
 
 def _type_mask(tokens: Iterable[str]) -> int:
@@ -610,7 +634,7 @@ class Matcher:
         if not set(query) - QUESTION_WORDS or not self.ids:
             return []
         vector = self.embedder.encode([self.embedding_text(read)])[0]
-        return self.judge(query, vector, self._worded_as(wording(words)), _asked_aspects(words))
+        return self.judge(query, vector, self._worded_as(wording(words)), what_is_asked(words))
 
     def _worded_as(self, digest: int) -> frozenset[int]:
         """The entries with a phrasing worded as the question is."""
@@ -623,12 +647,12 @@ class Matcher:
         query: list[str],
         vector: Vectors,
         worded_as: frozenset[int] = frozenset(),
-        aspects: frozenset[str] = frozenset(),
+        asked: Asked = Asked(),
     ) -> list[Judged]:
         """The best few candidates by fused score, each with its signals and confidence; an entry
-        the question is worded as a phrasing of is judged among them wherever it ranks. The
-        aspects the question asks for ("how many": a number) count towards what an entry's
-        summary may say is left out."""
+        the question is worded as a phrasing of is judged among them wherever it ranks. What
+        the question asks for ("how many": a number) counts towards what an entry's summary may
+        say is left out."""
         s = self.calibration
         lexical = self._key.get_scores(query) + 0.5 * self._body.get_scores(query)
         centroid = self._centroids @ vector
@@ -649,8 +673,10 @@ class Matcher:
         unknown = sum(self.weight(t) for t in wanted if t not in self.idf) / total
         in_key = {t: _postings(self._key, t) for t in wanted}
         in_body = {t: _postings(self._body, t) for t in wanted}
-        asked = _type_mask(wanted)
-        asked_for = [(t, self.weight(t)) for t in wanted] + [(a, self.weight(a)) for a in aspects]
+        asked_types = _type_mask(wanted)
+        asked_for = [(t, self.weight(t)) for t in wanted] + [
+            (a, self.weight(a)) for a in asked.aspects
+        ]
         asked_total = sum(weight for _, weight in asked_for)
         query_text = " ".join(query)
         out = []
@@ -680,9 +706,12 @@ class Matcher:
                 phrase_precision=precision,
                 phrase_recall=recall,
                 similarity=similarity / 100,
-                same_type=float(not asked or bool(asked & int(self._type_masks[index]))),
+                same_type=float(
+                    not asked_types or bool(asked_types & int(self._type_masks[index]))
+                ),
                 disclaimed=sum(w for t, w in asked_for if t in disclaimed) / asked_total,
                 only_disclaimed=sum(w for t, w in asked_for if t in only_disclaimed) / asked_total,
+                focus_disclaimed=float(not asked.focus.isdisjoint(disclaimed)),
             )
             scored = ScoredEntry(
                 self.ids[index],

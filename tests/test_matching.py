@@ -139,6 +139,9 @@ def test_how_many_and_when_ask_for_what_a_summary_may_leave_out(matcher: Matcher
     assert disclaimed("What year was Tukhachevsky shot?", shooting) > disclaimed(
         "Tukhachevsky shot in the year of his arrest?", shooting
     )
+    # who-was-zinoviev: "none states his fate outright" is silent on his death too
+    assert disclaimed("Was Zinoviev shot?", "who-was-zinoviev") > 0.0
+    assert disclaimed("Who was Zinoviev?", "who-was-zinoviev") == 0.0
 
 
 def test_asking_for_the_very_thing_a_summary_leaves_out(matcher: Matcher) -> None:
@@ -153,6 +156,16 @@ def test_asking_for_the_very_thing_a_summary_leaves_out(matcher: Matcher) -> Non
     what_said = judged("What did Molotov say about the fifth column in his memoir?")
     assert which.signals.focus_disclaimed == 1.0 and what_said.signals.focus_disclaimed == 0.0
     assert which.entry.confidence < what_said.entry.confidence
+
+
+def test_a_near_miss_is_offered_though_it_answers_nothing(matcher: Matcher) -> None:
+    # officer-corps-purge-1937 "does not say how many were shot": asked exactly that, the entry's
+    # confidence falls below even the suggestion threshold, but it is still the related one
+    result = matcher.match("How many Soviet officers were shot?")
+    assert result.best is None
+    [officers] = [j.entry for j in result.judged if j.entry.id == "officer-corps-purge-1937"]
+    assert officers.confidence < CALIBRATION.suggest_threshold <= officers.related
+    assert result.near[0].id == "officer-corps-purge-1937"
 
 
 def test_asking_what_the_summary_says_is_not_known_is_a_near_miss(matcher: Matcher) -> None:
@@ -221,7 +234,7 @@ def test_confidence_is_a_probability_that_grows_with_the_evidence(matcher: Match
 def judged(*confidences: float) -> list[Judged]:
     signals = Signals(*[0.0] * len(Signals.__dataclass_fields__))
     return [
-        Judged(ScoredEntry(f"e{i}", f"question {i}", 50.0, c), signals)
+        Judged(ScoredEntry(f"e{i}", f"question {i}", 50.0, c, c), signals)
         for i, c in enumerate(confidences)
     ]
 

@@ -141,6 +141,8 @@ _FOCUS_OPENERS = frozenset("what which who whom".split())
 _BEFORE_THE_FOCUS = frozenset(
     "is was were are did does do the a an of kind sort exactly exact".split()
 )
+# A summary silent on someone's fate ("what became of him") is silent on all of these
+_FATE = "fate became end died death executed shot killed murdered survived happened"
 # Each pattern above holds one of these; a clause without any is read no further.
 _NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
 _SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
@@ -205,6 +207,9 @@ class ScoredEntry:
     question: str
     score: float  # fused retrieval score, 0-100
     confidence: float  # the answerability model's probability that this entry answers, 0-1
+    # ... were the question not asking for what the entry's summary says is left out: a near
+    # miss ("how many officers were shot?") answers nothing, yet is related, and offered
+    related: float
 
 
 @dataclass(frozen=True)
@@ -451,6 +456,7 @@ class Matcher:
         blocks: list[StoredVectors | None] = []  # None until its batch is embedded
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
+        fate = frozenset(terms(self.normaliser.words(_FATE)))
         wordings: list[int] = []  # each phrasing's wording digest ...
         worded_entries: list[int] = []  # ... and its entry's index
         for entry in entries:
@@ -481,6 +487,8 @@ class Matcher:
             silent, said = disclaimed_text(entry.summary)
             if silent:
                 disclaimed = frozenset(terms(self.normaliser.words(silent)))
+                if not disclaimed.isdisjoint(fate):  # "nothing on what became of him"
+                    disclaimed |= fate
                 # found elsewhere: in the key, in what the summary does say, in the quotes
                 elsewhere = {*key, *terms(self.normaliser.words(said)), *body[summary_ends:]}
                 self._disclaimed[len(self.ids) - 1] = (disclaimed, disclaimed - elsewhere)
@@ -718,6 +726,9 @@ class Matcher:
                 self.questions[index],
                 round(100 * fused_here / (1 + s.semantic_weight), 1),
                 self.confidence(signals),
+                self.confidence(
+                    replace(signals, disclaimed=0.0, only_disclaimed=0.0, focus_disclaimed=0.0)
+                ),
             )
             out.append(Judged(scored, signals, int(index) in worded_as))
         return sorted(out, key=lambda j: -j.entry.confidence)
@@ -765,7 +776,7 @@ class Matcher:
             also = [x for x in ranked[1 : 1 + MAX_ALSO] if x.confidence >= s.answer_threshold]
             return MatchResult(best=ranked[0], also=also, judged=judged)
         # "did you mean": the plausible ones, the closest match first (none of them answers)
-        plausible = [x for x in ranked if x.confidence >= s.suggest_threshold]
+        plausible = [x for x in ranked if max(x.confidence, x.related) >= s.suggest_threshold]
         near = sorted(plausible, key=lambda x: -x.score)[:MAX_SUGGESTIONS]
         return MatchResult(best=None, near=near, judged=judged)
 

@@ -202,6 +202,7 @@ def test_would_could_and_if_in_real_history_are_not_declined(question: str) -> N
         "how do russians see stalin in the 2010s",
         "did they close the gulag museum last year?",
         "Has Russia been cancelling rehabilitations over the last few years?",
+        "What happened in Ukraine (2022)?",
     ],
 )
 def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
@@ -287,6 +288,9 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         # a recent book about old events is historiography
         "what does kotkin's 2017 biography say about the terror?",
         "i read khlevniuk's 2015 stalin biography, is it reliable?",
+        "What does Khlevniuk's 'Master of the House' (2009) say about the Politburo?",
+        "what did Kotkin argue in Waiting for Hitler (2017)?",
+        "What does Conquest's 'The Great Terror' (1968) say about Yezhov?",
         "Has the question of who killed Kirov been settled yet?",
         "Have historians found Yagoda's interrogation file yet?",
         # research findings are history, however recent the finding

@@ -229,6 +229,7 @@ _WHAT_IF_ANYTHING = frozenset({"any", "anything"})  # "what if anything did Yago
 # A clause opening with one of these sets up a premise: "Say Stalin dies in 1934, ..."
 _PREMISE_VERBS = frozenset("suppose supposing imagine assume pretend say".split())
 _MIN_PREMISE_WORDS = 2  # "Say, who was Yagoda?" is not a premise
+_NOT_A_PREMISE = frozenset("what about that of to so anything something".split())
 
 # "would be ... if" is conditional; "could be ... if" is usually past ability ("could anyone be
 # arrested if they ...")
@@ -397,7 +398,7 @@ def _opens_with_premise(words: list[str]) -> bool:
     for i in _clause_openings(words):
         if (
             _after(words, i) in _PREMISE_VERBS
-            and _after(words, i + 1) != "what"  # "say what you will about Yagoda, ..."
+            and _after(words, i + 1) not in _NOT_A_PREMISE  # "say what you will", "say about"
             and all(_after(words, j) != BREAK for j in range(i + 1, i + 1 + _MIN_PREMISE_WORDS))
         ):
             return True
@@ -600,6 +601,14 @@ _PUBLISHED = re.compile(
     r"article|articles|paper|papers|edition|translation|documentary|film|podcast|"
     r"lecture|review|thesis|dissertation)\b",
     re.IGNORECASE,
+)
+# "Snyder's 'Bloodlands' (2010)", "what does Applebaum argue in Red Famine (2017)?": a title's
+# year in brackets, after its quotes, or after a capital in a question on what the work says
+_QUOTED_BEFORE_A_YEAR = re.compile(r"['\"\u2019\u201d]\s{0,2}\(\s{0,2}$")
+_CAPITAL_BEFORE_A_YEAR = re.compile(r"\b[A-Z][\w-]*\s{0,2}\(\s{0,2}$")
+_AFTER_A_CITED_YEAR = re.compile(r"\s{0,2}\)")
+_WHAT_A_WORK_SAYS = re.compile(
+    r"\b(?:says?|said|argues?|argued|writes?|wrote|claims?|claimed|describes?|described)\b", re.I
 )
 _LAST_POSSIBLE_YEAR_AHEAD = 1  # "the 2027 elections" next year are current events too
 
@@ -831,7 +840,11 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
     cutoff = today.year - RECENT_YEARS
     recent = older = False
     for match in _YEAR.finditer(question):
-        if _COUNTED.match(question, match.end()) or _PUBLISHED.match(question, match.end()):
+        if (
+            _COUNTED.match(question, match.end())
+            or _PUBLISHED.match(question, match.end())
+            or _is_cited_year(question, match)
+        ):
             continue
         year = int(match.group(1))
         decade = match.group(0).endswith("s")
@@ -842,6 +855,18 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
         else:
             older = True
     return recent, older
+
+
+def _is_cited_year(question: str, year: re.Match[str]) -> bool:
+    """Whether the year is a title's, in brackets: "Kotkin's 'Waiting for Hitler' (2017)" (but
+    not "what happened in Ukraine (2022)?")."""
+    if not _AFTER_A_CITED_YEAR.match(question, year.end()):
+        return False
+    before = question[max(0, year.start() - 8) : year.start()]
+    return bool(
+        _QUOTED_BEFORE_A_YEAR.search(before)
+        or (_CAPITAL_BEFORE_A_YEAR.search(before) and _WHAT_A_WORK_SAYS.search(question))
+    )
 
 
 def _is_news(last_year: int | None, cutoff: int) -> bool:

@@ -238,6 +238,9 @@ class Signals:
         return [float(getattr(self, name)) for name in names]
 
 
+DISCLAIMER_SIGNALS = frozenset({"disclaimed", "only_disclaimed", "focus_disclaimed"})
+
+
 @dataclass(frozen=True)
 class Judged:
     entry: ScoredEntry
@@ -679,8 +682,9 @@ class Matcher:
         wanted = list(dict.fromkeys(query))
         total = sum(self.weight(t) for t in wanted)
         unknown = sum(self.weight(t) for t in wanted if t not in self.idf) / total
-        in_key = {t: _postings(self._key, t) for t in wanted}
-        in_body = {t: _postings(self._body, t) for t in wanted}
+        in_key = {t: _holding(_postings(self._key, t), chosen) for t in wanted}
+        in_body = {t: _holding(_postings(self._body, t), chosen) for t in wanted}
+        fused_leads, semantic_leads = _leads(fused[order]), _leads(semantic[order])
         asked_types = _type_mask(wanted)
         asked_for = [(t, self.weight(t)) for t in wanted] + [
             (a, self.weight(a)) for a in asked.aspects
@@ -691,8 +695,8 @@ class Matcher:
         for rank, index in enumerate(chosen):
             fused_here = float(fused[order[rank]])
             semantic_here = float(semantic[order[rank]])
-            key_hits = [t for t in wanted if _contains(in_key[t], index)]
-            any_hits = set(key_hits) | {t for t in wanted if _contains(in_body[t], index)}
+            key_hits = [t for t in wanted if in_key[t][rank]]
+            any_hits = set(key_hits) | {t for t in wanted if in_body[t][rank]}
             named = [t for t in wanted if t in self.normaliser.named and t not in any_hits]
             missing = [self.idf[t] for t in wanted if t in self.idf and t not in any_hits]
             precision, recall = self._phrase_fit(index, wanted, total)
@@ -702,9 +706,9 @@ class Matcher:
             disclaimed, only_disclaimed = self._disclaimed.get(index, (frozenset(), frozenset()))
             signals = Signals(
                 fused=fused_here,
-                lead=_lead(fused[order], rank),
+                lead=float(fused_leads[rank]),
                 semantic=semantic_here,
-                semantic_lead=_lead(semantic[order], rank),
+                semantic_lead=float(semantic_leads[rank]),
                 lexical=float(lexical[index]) / top_lexical,
                 coverage=sum(self.weight(t) for t in any_hits) / total,
                 key_coverage=sum(self.weight(t) for t in key_hits) / total,
@@ -725,10 +729,7 @@ class Matcher:
                 self.ids[index],
                 self.questions[index],
                 round(100 * fused_here / (1 + s.semantic_weight), 1),
-                self.confidence(signals),
-                self.confidence(
-                    replace(signals, disclaimed=0.0, only_disclaimed=0.0, focus_disclaimed=0.0)
-                ),
+                *self._confidences(signals),
             )
             out.append(Judged(scored, signals, int(index) in worded_as))
         return sorted(out, key=lambda j: -j.entry.confidence)
@@ -748,19 +749,22 @@ class Matcher:
     def _semantic(self, shortlist: npt.NDArray[np.intp], vector: Vectors) -> Vectors:
         """Each shortlisted entry's cosine to its closest phrasing."""
         starts, ends = self._rows_from[shortlist], self._rows_from[shortlist + 1]
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        counts = ends - starts
+        firsts = np.cumsum(counts) - counts  # where each entry's rows begin among those taken
+        rows = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
         sims = (self._rows[rows].astype(np.float32) @ vector) * self._row_scales[rows]
-        return np.maximum.reduceat(sims, np.cumsum(ends - starts) - (ends - starts))
+        return np.maximum.reduceat(sims, firsts)
 
-    def confidence(self, signals: Signals) -> float:
+    def _confidences(self, signals: Signals) -> tuple[float, float]:
+        """The model's probability that the entry answers, and the one it would give were the
+        question not asking for what the entry's summary leaves out (how related it is)."""
         s = self.calibration
-        z = s.intercept + sum(
-            c * (x - m) / sc
-            for c, x, m, sc in zip(
-                s.coefficients, signals.vector(s.features), s.means, s.scales, strict=True
-            )
-        )
-        return round(1 / (1 + math.exp(-z)), 4)
+        values = signals.vector(s.features)
+        unasked = [
+            0.0 if name in DISCLAIMER_SIGNALS else x
+            for name, x in zip(s.features, values, strict=True)
+        ]
+        return _probability(s, values), _probability(s, unasked)
 
     def decide(self, judged: list[Judged]) -> MatchResult:
         """Answer only a confident best; otherwise offer the plausible ones as suggestions.
@@ -781,10 +785,22 @@ class Matcher:
         return MatchResult(best=None, near=near, judged=judged)
 
 
-def _lead(values: Vectors, at: int) -> float:
-    """How far values[at] is ahead of the best of the others (all of it when there are none)."""
-    others = np.delete(values, at)
-    return float(values[at] - others.max()) if len(others) else float(values[at])
+def _probability(s: Calibration, values: Sequence[float]) -> float:
+    z = s.intercept + sum(
+        c * (x - m) / sc
+        for c, x, m, sc in zip(s.coefficients, values, s.means, s.scales, strict=True)
+    )
+    return round(1 / (1 + math.exp(-z)), 4)
+
+
+def _leads(values: Vectors) -> Vectors:
+    """How far each value is ahead of the best of the others (all of it when there are none)."""
+    if len(values) < 2:
+        return values.copy()
+    best, runner_up = np.argsort(-values, kind="stable")[:2]
+    leads = values - values[best]
+    leads[best] = values[best] - values[runner_up]
+    return leads
 
 
 def _top(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
@@ -802,9 +818,15 @@ def _postings(index: bm25s.BM25, token: str) -> npt.NDArray[np.int32]:
     return index.scores["indices"][indptr[column] : indptr[column + 1]]
 
 
-def _contains(postings: npt.NDArray[np.int32], index: int) -> bool:
-    at = int(np.searchsorted(postings, index))
-    return at < len(postings) and int(postings[at]) == index
+def _holding(
+    postings: npt.NDArray[np.int32], indices: npt.NDArray[np.intp]
+) -> npt.NDArray[np.bool_]:
+    """For each of the indices, whether the sorted postings hold it (one search for them all)."""
+    at = np.searchsorted(postings, indices)
+    inside = at < len(postings)
+    found = np.zeros(len(indices), dtype=bool)
+    found[inside] = postings[at[inside]] == indices[inside]
+    return found
 
 
 def _stack_vectors(

@@ -7,12 +7,14 @@ import pytest
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.matching import (
     MAX_SUGGESTIONS,
+    Asked,
     Judged,
     Matcher,
     ScoredEntry,
     Signals,
     default_calibration,
     disclaimed_text,
+    what_is_asked,
     wording,
 )
 
@@ -158,6 +160,19 @@ def test_asking_for_the_very_thing_a_summary_leaves_out(matcher: Matcher) -> Non
     assert which.entry.confidence < what_said.entry.confidence
 
 
+def test_what_a_question_asks_for_is_read_from_its_question_word(matcher: Matcher) -> None:
+    def asked(question: str) -> Asked:
+        return what_is_asked(matcher.query_words(question), matcher.normaliser.named)
+
+    assert asked("When was Tukhachevsky shot?").aspects == {"date"}
+    assert asked("How many officers were shot?").aspects == {"number"}
+    assert asked("Which memoir is the quote from?").focus == {"memoir"}
+    assert "first" in asked("What was Yezhov's first name?").focus  # not Yezhov
+    # "when" inside the question is no question word, and "what did Molotov ..." has no focus
+    assert asked("What did Yagoda do when he was arrested?") == Asked()
+    assert asked("What did Molotov say about the fifth column?") == Asked()
+
+
 def test_a_near_miss_is_offered_though_it_answers_nothing(matcher: Matcher) -> None:
     # officer-corps-purge-1937 "does not say how many were shot": asked exactly that, the entry's
     # confidence falls below even the suggestion threshold, but it is still the related one
@@ -237,6 +252,17 @@ def judged(*confidences: float) -> list[Judged]:
         Judged(ScoredEntry(f"e{i}", f"question {i}", 50.0, c, c), signals)
         for i, c in enumerate(confidences)
     ]
+
+
+def test_did_you_mean_offers_the_related_closest_first(matcher: Matcher) -> None:
+    floor = CALIBRATION.suggest_threshold
+    signals = Signals(*[0.0] * len(Signals.__dataclass_fields__))
+    unrelated = ScoredEntry("far", "far", 90.0, floor / 2, floor / 2)
+    near_miss = ScoredEntry("near-miss", "near miss", 70.0, floor / 2, floor)  # related only
+    plausible = ScoredEntry("plausible", "plausible", 80.0, floor, floor)
+    result = matcher.decide([Judged(x, signals) for x in (plausible, unrelated, near_miss)])
+    assert result.best is None
+    assert [x.id for x in result.near] == ["plausible", "near-miss"]
 
 
 def test_decide_answers_only_at_the_calibrated_threshold(matcher: Matcher) -> None:

@@ -74,6 +74,8 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "Say Kirov wins the 1934 vote, what next?",
         "ok so imagine the army strikes first",
         "Pretend Trotsky never leaves the USSR.",
+        "Imagine that Trotsky had won. Does the USSR industrialise?",
+        "Say that Stalin died in 1934, what then?",
         "Hypothetically, could Rykov have fled?",
         # counterfactual grammar
         "How would the Red Army have fared if Tukhachevsky had stayed?",
@@ -103,7 +105,7 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "WOULD THE TERROR HAVE HAPPENED W/O YEZHOV",
         "if he'd refused, would Rykov have been shot?",
         # no "if": the outcome, or the verdict on a life not lived
-        "Could Trotsky have beaten Stalin in 1927?",
+        "Could Trotsky have outmanoeuvred Stalin in 1927?",
         "What should Zinoviev have done in 1936?",
         "Would Kirov have made a better leader than Stalin?",
         "Was another outcome likely had Kirov lived?",
@@ -186,6 +188,8 @@ def test_real_history_questions_are_not_declined(question: str) -> None:
         "How did Yezhov escape arrest until 1939?",
         "Tukhachevsky was arrested in May 1937; does he appear in Serge's article?",
         "Was the NKVD going to try Yagoda in secret?",
+        "Could the NKVD have beaten Tukhachevsky into confessing?",
+        "Who led the RP in 1930?",
     ],
 )
 def test_would_could_and_if_in_real_history_are_not_declined(question: str) -> None:
@@ -203,6 +207,8 @@ def test_would_could_and_if_in_real_history_are_not_declined(question: str) -> N
         "did they close the gulag museum last year?",
         "Has Russia been cancelling rehabilitations over the last few years?",
         "What happened in Ukraine (2022)?",
+        "What did the UN say about Crimea (2014)?",
+        "Will Russia ever apologise for what happened in 1937?",
     ],
 )
 def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
@@ -291,6 +297,7 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "What does Khlevniuk's 'Master of the House' (2009) say about the Politburo?",
         "what did Kotkin argue in Waiting for Hitler (2017)?",
         "What does Conquest's 'The Great Terror' (1968) say about Yezhov?",
+        "What did Snyder argue in Bloodlands (2010)?",
         "Has the question of who killed Kirov been settled yet?",
         "Have historians found Yagoda's interrogation file yet?",
         # research findings are history, however recent the finding

@@ -25,7 +25,7 @@ import re
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, wraps
@@ -123,8 +123,16 @@ _SILENT_ABOUT = re.compile(  # the silence is about what follows
     r"|(?:say|says|said|tell|tells|give|gives) nothing(?: about| of| on| else)?"
     rf"|none of \w+ (?:{_SILENT_VERBS})"
     r"|nothing (?:in|about|on)"
-    r"|not (?:his|her|their)"  # "not his first name, his career or his fate"
+    r"|^\s*not (?:his|her|their)"  # a clause "not his first name, his career or his fate"
     r"|no(?= (?:first |exact )?(?:name|date|title|figure|number|career|office|post)s?\b))\b",
+    re.I,
+)
+# Each pattern above holds one of these; a clause without any is read no further.
+_NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
+_SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
+    r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
+    r"|not (?:stated|named|dated|given|recorded|said)"
+    r"|not in (?:this|the|these|serge's|his) (?:source|sources|text|article|thread|answer))\b",
     re.I,
 )
 # Verbs whose silence is itself an aspect of what is left out: "does not date the trial"
@@ -137,20 +145,13 @@ _ASKED_ASPECTS: dict[tuple[str, ...], str] = {
     **{(which, unit): "date" for which in ("what", "which") for unit in ("year", "day", "month")},
 }
 # "which memoir", "what was the title", "who were the emissaries": the word asked for follows
+_OPENING_QUESTION_WORDS = frozenset("what which who whom when how".split())
 _FOCUS_OPENERS = frozenset("what which who whom".split())
-_BEFORE_THE_FOCUS = frozenset(
-    "is was were are did does do the a an of kind sort exactly exact".split()
-)
-# A summary silent on someone's fate ("what became of him") is silent on all of these
-_FATE = "fate became end died death executed shot killed murdered survived happened"
-# Each pattern above holds one of these; a clause without any is read no further.
-_NEGATION = re.compile(r"\b(?:not|no|nothing|none|unknown|cannot)\b|n't\b", re.I)
-_SILENT_CLAUSE = re.compile(  # the whole clause is what is not known
-    r"\b(?:not known|unknown|cannot be (?:checked|confirmed|verified|dated)"
-    r"|not (?:stated|named|dated|given|recorded|said)"
-    r"|not in (?:this|the|these|serge's|his) (?:source|sources|text|article|thread|answer))\b",
-    re.I,
-)
+_SUBJECT_FOLLOWS = frozenset("did does do".split())  # "what did Molotov say": no focus
+_BEFORE_THE_FOCUS = frozenset("is was were are the a an of kind sort exactly exact".split())
+# A summary silent on someone's fate ("his fate", "what became of him") is silent on his death
+_FATE = "fate became"
+_DEATH = "died death executed shot killed murdered survived happened end"
 
 
 def disclaimed_text(summary: str) -> tuple[str, str]:
@@ -165,8 +166,10 @@ def disclaimed_text(summary: str) -> tuple[str, str]:
         about = _SILENT_ABOUT.search(clause)
         if about:
             said.append(clause[: about.start()])
-            verb = about.group().split()[-1].lower()
-            aspect = _ASPECT_VERBS.get(verb, "")  # "does not date the trial": its date
+            # "does not date the trial", "names none of them": the silent verb's aspect too
+            aspect = next(
+                (_ASPECT_VERBS[w] for w in about.group().lower().split() if w in _ASPECT_VERBS), ""
+            )
             silent.append(f"{aspect} {clause[about.end() :]}")
         elif _SILENT_CLAUSE.search(clause):
             silent.append(clause)
@@ -359,22 +362,28 @@ class Asked:
     focus: frozenset[str] = frozenset()  # terms; the aspects among them
 
 
-def what_is_asked(words: Sequence[str]) -> Asked:
+def what_is_asked(words: Sequence[str], named: Collection[str] = frozenset()) -> Asked:
+    """Read from the question's first question word only: in "what did Yagoda do when he was
+    arrested?" the "when" asks for no date. "What did Molotov say" names its subject, not what
+    it asks for; in "what was Yezhov's first name" the name of a person is passed over."""
+    first = next((i for i, word in enumerate(words) if word in _OPENING_QUESTION_WORDS), None)
+    if first is None:
+        return Asked()
     aspects = frozenset(
         aspect
-        for i in range(len(words))
         for phrase, aspect in _ASKED_ASPECTS.items()
-        if tuple(words[i : i + len(phrase)]) == phrase
+        if tuple(words[first : first + len(phrase)]) == phrase
     )
     focus = set(aspects)
-    for i, word in enumerate(words):
-        if word in _FOCUS_OPENERS:
-            j = i + 1
-            while j < len(words) and words[j] in _BEFORE_THE_FOCUS:
-                j += 1
-            term = _term(words[j]) if j < len(words) else None
-            if term is not None and term not in QUESTION_WORDS:
-                focus.add(term)
+    if words[first] in _FOCUS_OPENERS:
+        j = first + 1
+        while j < len(words) and words[j] in _BEFORE_THE_FOCUS:
+            j += 1
+        while j < len(words) and (words[j] in named or words[j] == "s"):
+            j += 1  # "Yezhov's"
+        term = _term(words[j]) if j < len(words) and words[j] not in _SUBJECT_FOLLOWS else None
+        if term is not None and term not in QUESTION_WORDS:
+            focus.add(term)
     return Asked(aspects, frozenset(focus))
 
 
@@ -460,6 +469,7 @@ class Matcher:
         waiting: list[tuple[int, Entry, tuple[str, ...]]] = []  # entries to embed, in batches
         waiting_texts = 0
         fate = frozenset(terms(self.normaliser.words(_FATE)))
+        death = frozenset(terms(self.normaliser.words(_DEATH)))
         wordings: list[int] = []  # each phrasing's wording digest ...
         worded_entries: list[int] = []  # ... and its entry's index
         for entry in entries:
@@ -491,7 +501,7 @@ class Matcher:
             if silent:
                 disclaimed = frozenset(terms(self.normaliser.words(silent)))
                 if not disclaimed.isdisjoint(fate):  # "nothing on what became of him"
-                    disclaimed |= fate
+                    disclaimed |= death
                 # found elsewhere: in the key, in what the summary does say, in the quotes
                 elsewhere = {*key, *terms(self.normaliser.words(said)), *body[summary_ends:]}
                 self._disclaimed[len(self.ids) - 1] = (disclaimed, disclaimed - elsewhere)
@@ -645,7 +655,8 @@ class Matcher:
         if not set(query) - QUESTION_WORDS or not self.ids:
             return []
         vector = self.embedder.encode([self.embedding_text(read)])[0]
-        return self.judge(query, vector, self._worded_as(wording(words)), what_is_asked(words))
+        asked = what_is_asked(words, self.normaliser.named)
+        return self.judge(query, vector, self._worded_as(wording(words)), asked)
 
     def _worded_as(self, digest: int) -> frozenset[int]:
         """The entries with a phrasing worded as the question is."""
@@ -687,7 +698,7 @@ class Matcher:
         fused_leads, semantic_leads = _leads(fused[order]), _leads(semantic[order])
         asked_types = _type_mask(wanted)
         asked_for = [(t, self.weight(t)) for t in wanted] + [
-            (a, self.weight(a)) for a in asked.aspects
+            (a, self.weight(a)) for a in asked.aspects if a not in wanted
         ]
         asked_total = sum(weight for _, weight in asked_for)
         query_text = " ".join(query)

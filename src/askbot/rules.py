@@ -218,7 +218,7 @@ _WHAT_IF = _words("what if")
 # The member stepping into a historical actor's shoes: "if u were Yagoda in 1936, what would u
 # do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
 _ROLE_PLAYERS = frozenset("you u i".split())
-_ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying", "rp"])
+_ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying"])
 _ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
 _PLAYED_AS = frozenset(("as", "with", "where", BREAK))  # "roleplay as Bukharin"
 _WERE = frozenset("were was".split())
@@ -229,7 +229,8 @@ _WHAT_IF_ANYTHING = frozenset({"any", "anything"})  # "what if anything did Yago
 # A clause opening with one of these sets up a premise: "Say Stalin dies in 1934, ..."
 _PREMISE_VERBS = frozenset("suppose supposing imagine assume pretend say".split())
 _MIN_PREMISE_WORDS = 2  # "Say, who was Yagoda?" is not a premise
-_NOT_A_PREMISE = frozenset("what about that of to so anything something".split())
+# "what does the book (2010), say about ...": "say" opening a clause, but no premise
+_SAID_NOT_SUPPOSED = frozenset("about of to so anything something".split())
 
 # "would be ... if" is conditional; "could be ... if" is usually past ability ("could anyone be
 # arrested if they ...")
@@ -257,9 +258,9 @@ _OUTCOMES = frozenset(
     "stopped halted saved spared collapsed fallen developed evolved overthrown toppled deposed "
     "defeated different differently better worse stronger weaker otherwise".split()
 )
-# ... and outcomes that only the active voice makes one: "could Trotsky have beaten Stalin?" (but
-# "could Bukharin have been beaten in prison?" asks what was done to him)
-_ACTIVE_OUTCOMES = frozenset("beaten outmanoeuvred outmaneuvered outwitted".split())
+# ... and outcomes that only the active voice makes one: "could Trotsky have outmanoeuvred
+# Stalin?" ("beaten" is left out: "could the NKVD have beaten him into confessing?" is history)
+_ACTIVE_OUTCOMES = frozenset("outmanoeuvred outmaneuvered outwitted".split())
 # "would Kirov have made (become) a better leader?" judges a life not lived (but "would he have
 # made a good impression?" and "who would have made a good successor in Lenin's eyes?" do not)
 _BECOMING = frozenset("made become".split())
@@ -398,7 +399,8 @@ def _opens_with_premise(words: list[str]) -> bool:
     for i in _clause_openings(words):
         if (
             _after(words, i) in _PREMISE_VERBS
-            and _after(words, i + 1) not in _NOT_A_PREMISE  # "say what you will", "say about"
+            and _after(words, i + 1) != "what"  # "say what you will about Yagoda, ..."
+            and not (_after(words, i) == "say" and _after(words, i + 1) in _SAID_NOT_SUPPOSED)
             and all(_after(words, j) != BREAK for j in range(i + 1, i + 1 + _MIN_PREMISE_WORDS))
         ):
             return True
@@ -605,7 +607,9 @@ _PUBLISHED = re.compile(
 # "Snyder's 'Bloodlands' (2010)", "what does Applebaum argue in Red Famine (2017)?": a title's
 # year in brackets, after its quotes, or after a capital in a question on what the work says
 _QUOTED_BEFORE_A_YEAR = re.compile(r"['\"\u2019\u201d]\s{0,2}\(\s{0,2}$")
-_CAPITAL_BEFORE_A_YEAR = re.compile(r"\b[A-Z][\w-]*\s{0,2}\(\s{0,2}$")
+_TITLE_BEFORE_A_YEAR = re.compile(
+    r"\bin\s{1,3}[A-Z][^()]{0,80}\(\s{0,2}$"
+)  # "argue in Bloodlands ("
 _AFTER_A_CITED_YEAR = re.compile(r"\s{0,2}\)")
 _WHAT_A_WORK_SAYS = re.compile(
     r"\b(?:says?|said|argues?|argued|writes?|wrote|claims?|claimed|describes?|described)\b", re.I
@@ -858,14 +862,15 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
 
 
 def _is_cited_year(question: str, year: re.Match[str]) -> bool:
-    """Whether the year is a title's, in brackets: "Kotkin's 'Waiting for Hitler' (2017)" (but
-    not "what happened in Ukraine (2022)?")."""
+    """Whether the year is a title's, in brackets: "Kotkin's 'Waiting for Hitler' (2017)", "what
+    does Snyder argue in Bloodlands (2010)?" (but not "what happened in Ukraine (2022)?" or "what
+    did the UN say about Crimea (2014)?")."""
     if not _AFTER_A_CITED_YEAR.match(question, year.end()):
         return False
-    before = question[max(0, year.start() - 8) : year.start()]
+    before = question[max(0, year.start() - 100) : year.start()]
     return bool(
         _QUOTED_BEFORE_A_YEAR.search(before)
-        or (_CAPITAL_BEFORE_A_YEAR.search(before) and _WHAT_A_WORK_SAYS.search(question))
+        or (_TITLE_BEFORE_A_YEAR.search(before) and _WHAT_A_WORK_SAYS.search(question))
     )
 
 
@@ -1094,7 +1099,7 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
         if _named_present_day(words, cutoff) or (not scholarly and _present_phrase(words)):
             return True
         if _set_in_the_past(words, cutoff):
-            continue  # "in 1938 the Czechs kept asking: are the Russians going to ...?"
+            continue  # "in 1938 the Czechs asked: are the Russians going to ...?"
         if (
             (not on_record and _state_acting_now(words, older_year))
             or (not (scholarly or on_record) and _now_adjective(words, older_year))
@@ -1128,7 +1133,7 @@ def _without_glosses(words: list[str]) -> list[str]:
     return out
 
 
-_TIME_PREPOSITIONS = frozenset("in by during until till before around from since".split())
+_TIME_PREPOSITIONS = frozenset("in by during until till before around".split())
 _TIME_QUALIFIERS = frozenset(
     "early late mid the spring summer autumn winter january february march april may june july "
     "august september october november december".split()
@@ -1136,8 +1141,12 @@ _TIME_QUALIFIERS = frozenset(
 
 
 def _set_in_the_past(words: list[str], cutoff: int) -> bool:
-    """Whether the sentence is dated before the last 20 years: "still in office in early 1935"."""
+    """Whether the sentence is dated before the last 20 years before it asks anything in the
+    present tense: "in 1938 the Czechs asked: are the Russians going to ...?" (but not "will
+    Russia ever apologise for what happened in 1937?")."""
     for i, word in enumerate(words):
+        if word in _PRESENT_AUXILIARIES:
+            return False
         if word in _TIME_PREPOSITIONS:
             j = i + 1 + (_after(words, i + 1) in _TIME_QUALIFIERS)
             if _is_older_year(_after(words, j), cutoff):

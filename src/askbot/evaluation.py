@@ -54,6 +54,26 @@ class QuestionSet(BaseModel):
         return [q for q in self.questions if name is None or q.split == name]
 
 
+class RuleQuestion(BaseModel):
+    """A question of the forum-rule set: the rule that should decline it, or "history"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str
+    expect: Literal["history", "hypothetical", "recent-events"]
+
+
+class RuleQuestionSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    written: date = Field(description="the 20-year rule is judged from this day")
+    questions: list[RuleQuestion]
+
+    @classmethod
+    def load(cls, path: Path) -> RuleQuestionSet:
+        return cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
 @dataclass(frozen=True)
 class Prediction:
     status: str  # answered | no_match | declined

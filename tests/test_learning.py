@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from askbot.answering import AnswerEngine
+from askbot.answering import AnswerEngine, load_engine
 from askbot.errors import Refused
 from askbot.evaluation import QuestionSet
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.learning import labels
 from askbot.learning.calibrate import CalibrationPlan, apply_calibration
 from askbot.learning.quality import Figures, Quality, describe, measure
-from askbot.matching import default_calibration
+from askbot.matching import SIGNALS_VERSION, default_calibration
 from askbot.store import Actor, QueueLimits, Store
 
 MEMBER_ID = "987654321098765432"
@@ -106,3 +106,18 @@ async def test_a_reference_never_reaches_a_later_question_that_reuses_its_row(st
     assert await store.pending_question(second.ref) is None
     assert await store.pending_question(reused.ref) == reused
     assert await store.pending_question(reused.ref.split(".")[0]) is None  # no check: refused
+
+
+async def test_a_calibration_fitted_on_older_signals_is_set_aside(
+    filled: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    shipped = default_calibration()
+    assert shipped.signals == SIGNALS_VERSION
+    loose = shipped.model_copy(update={"answer_threshold": 0.0})  # would answer anything
+    await filled.apply_calibration(loose.model_dump_json(), "{}", MODERATOR, "current signals")
+    assert (await load_engine(filled)).matcher.calibration.answer_threshold == 0.0
+    older = loose.model_copy(update={"signals": SIGNALS_VERSION - 1})
+    await filled.apply_calibration(older.model_dump_json(), "{}", MODERATOR, "older signals")
+    engine = await load_engine(filled)
+    assert engine.matcher.calibration == shipped
+    assert "older version of the answer signals" in caplog.text

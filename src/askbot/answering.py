@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -13,10 +14,12 @@ from rapidfuzz import fuzz, process, utils
 
 from askbot.citations import MODERATOR_NOTE_LABEL
 from askbot.embedding import StoredVectors
-from askbot.matching import Calibration, Matcher, ScoredEntry
+from askbot.matching import SIGNALS_VERSION, Calibration, Matcher, ScoredEntry
 from askbot.models import AliasGroup, Citation, Entry, EntryStatus, FactBase, Source, SourceKind
 from askbot.rules import Rule, check_rules
 from askbot.store import AskedQuestion, Store
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 
@@ -357,12 +360,20 @@ def queue_key(question: str) -> str:
 
 async def load_engine(store: Store) -> AnswerEngine:
     """The engine for the store's fact base, answering with the calibration applied there (the
-    shipped one when none is): stored vectors reused, new ones embedded off the event loop and
-    kept, so an unchanged entry is never embedded twice."""
+    shipped one when none is, or when it was fitted on older signals): stored vectors reused,
+    new ones embedded off the event loop and kept, so an unchanged entry is never embedded
+    twice."""
     fact_base = await store.load_fact_base()
     stored = await store.entry_vectors()
     applied = await store.active_calibration()
     calibration = Calibration.model_validate_json(applied.calibration) if applied else None
+    if applied is not None and calibration is not None and calibration.signals != SIGNALS_VERSION:
+        log.warning(
+            "calibration %d was fitted on an older version of the answer signals; answering with"
+            " the shipped one until `askbot calibrate --apply` fits a new one",
+            applied.id,
+        )
+        calibration = None
     engine = await asyncio.to_thread(
         AnswerEngine, fact_base.entries, fact_base.sources, fact_base.aliases, stored, calibration
     )

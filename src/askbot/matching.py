@@ -183,11 +183,17 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 _stem = lru_cache(maxsize=65536)(snowballstemmer.stemmer("english").stemWord)
 
 
+# What the signals measure, as a version: bump it when that changes (this release reads more of
+# what a summary leaves out), so that a calibration fitted on older signals is set aside.
+SIGNALS_VERSION = 2
+
+
 class Calibration(BaseModel):
     """The answerability model and the fusion weight, as fitted by bench/calibrate.py."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    signals: int = 1  # the SIGNALS_VERSION it was fitted on (calibrations before it had none)
     semantic_weight: float  # fused = lexical (0-1, relative to the best) + weight * cosine
     features: list[str]
     means: list[float]

@@ -20,7 +20,7 @@ import numpy as np
 from askbot.embedding import Embedder, StoredVectors
 from askbot.errors import AskbotError
 from askbot.evaluation import LabelledQuestion, QuestionSet
-from askbot.matching import Calibration, Judged, Matcher, Signals
+from askbot.matching import SIGNALS_VERSION, Calibration, Judged, Matcher, Signals
 from askbot.models import AliasGroup, Entry
 from askbot.rules import check_rules
 
@@ -213,6 +213,7 @@ def fit(
 
     scaler, regression = model.named_steps.values()
     calibration = Calibration(
+        signals=SIGNALS_VERSION,
         semantic_weight=best_weight,
         features=FEATURES,
         means=[round(float(v), 6) for v in scaler.mean_],

@@ -20,7 +20,14 @@ import numpy as np
 from askbot.embedding import Embedder, StoredVectors
 from askbot.errors import AskbotError
 from askbot.evaluation import LabelledQuestion, QuestionSet
-from askbot.matching import SIGNALS_VERSION, Calibration, Judged, Matcher, Signals
+from askbot.matching import (
+    DISCLAIMER_SIGNALS,
+    SIGNALS_VERSION,
+    Calibration,
+    Judged,
+    Matcher,
+    Signals,
+)
 from askbot.models import AliasGroup, Entry
 from askbot.rules import check_rules
 
@@ -117,7 +124,7 @@ def fit(
     """Fit on ``examples`` against the live ``entries`` (CPU-bound: run it off the event loop)."""
     try:
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import GroupKFold, cross_val_predict
+        from sklearn.model_selection import GroupKFold
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
     except ImportError as exc:
@@ -150,17 +157,24 @@ def fit(
             labels.append(example.correct(candidate.entry.id))
             groups.append(number)
     x, y = np.array(rows), np.array(labels)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
-    held = cross_val_predict(
-        model, x, y, groups=groups, cv=GroupKFold(n_splits=FOLDS), method="predict_proba"
-    )[:, 1]
-    model.fit(x, y)
+    # each question scored by a model that did not see it; "related" as the matcher reckons it
+    # for suggestions: with the disclaimer signals at zero
+    unasked = x.copy()
+    unasked[:, [FEATURES.index(name) for name in DISCLAIMER_SIGNALS]] = 0.0
+    held, held_related = np.zeros(len(y)), np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        fold = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+        fold.fit(x[train], y[train])
+        held[test] = fold.predict_proba(x[test])[:, 1]
+        held_related[test] = fold.predict_proba(unasked[test])[:, 1]
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(x, y)
 
-    # Per question: the candidate the engine would answer (highest confidence) and whether right.
+    # Per question: the candidate the engine would answer (highest confidence) and whether right;
+    # and each candidate as a suggestion (offered on the higher of confidence and related).
     best_of: dict[int, tuple[float, bool]] = {}
     suggestions_of: dict[int, list[tuple[float, bool]]] = {}
-    for group, confidence, label in zip(groups, held, y, strict=True):
-        suggestions_of.setdefault(group, []).append((confidence, bool(label)))
+    for group, confidence, related, label in zip(groups, held, held_related, y, strict=True):
+        suggestions_of.setdefault(group, []).append((max(confidence, related), bool(label)))
         if group not in best_of or confidence > best_of[group][0]:
             best_of[group] = (confidence, bool(label))
     unanswerable = len(examples) - answerable

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from askbot.embedding import Embedder, StoredVectors
 from askbot.errors import AskbotError
@@ -30,6 +32,9 @@ from askbot.matching import (
 )
 from askbot.models import AliasGroup, Entry
 from askbot.rules import check_rules
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 FEATURES = [f.name for f in fields(Signals)]
 SEMANTIC_WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -161,13 +166,17 @@ def fit(
     # for suggestions: with the disclaimer signals at zero
     unasked = x.copy()
     unasked[:, [FEATURES.index(name) for name in DISCLAIMER_SIGNALS]] = 0.0
+
+    def fitted(on: slice | npt.NDArray[np.intp]) -> Pipeline:
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+        return model.fit(x[on], y[on])
+
     held, held_related = np.zeros(len(y)), np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        fold = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
-        fold.fit(x[train], y[train])
+        fold = fitted(train)
         held[test] = fold.predict_proba(x[test])[:, 1]
         held_related[test] = fold.predict_proba(unasked[test])[:, 1]
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(x, y)
+    model = fitted(slice(None))
 
     # Per question: the candidate the engine would answer (highest confidence) and whether right;
     # and each candidate as a suggestion (offered on the higher of confidence and related).

@@ -49,7 +49,9 @@ def main() -> None:
     print("\nthreshold  top-1  no_match  wrong (cross-validated, dev)")
     for row in result.thresholds:
         mark = "  <" if row.chosen else ""
-        print(f"  {row.threshold:5.3f}  {row.top1:5.1f}  {row.no_match:6.1f}  {row.wrong:3d}{mark}")
+        print(
+            f"  {row.threshold:5.3f}  {row.top1:5.1f}  {row.no_match:6.1f}  {row.wrong:5.1f}{mark}"
+        )
     calibration = result.calibration
     print(
         f"\nfusion weight {calibration.semantic_weight}, answer threshold"

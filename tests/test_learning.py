@@ -1,4 +1,5 @@
-"""The learning loop's core: no member ids kept, retention, labels, refusing a worse calibration."""
+"""The learning loop's core: no member ids kept, retention, labels, fitting, refusing a worse
+calibration."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import pytest
 import yaml
 
 from askbot.answering import AnswerEngine, load_engine
+from askbot.embedding import default_embedder
 from askbot.errors import Refused
 from askbot.evaluation import QuestionSet
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.learning import labels
 from askbot.learning.calibrate import CalibrationPlan, apply_calibration
+from askbot.learning.fitting import MAX_WRONG, Example, fit, model_examples
 from askbot.learning.quality import Figures, Quality, describe, measure
 from askbot.matching import SIGNALS_VERSION, default_calibration
+from askbot.models import Entry, FactBase
 from askbot.store import Actor, QueueLimits, Store
 
 MEMBER_ID = "987654321098765432"
@@ -121,3 +125,39 @@ async def test_a_calibration_fitted_on_older_signals_is_set_aside(
     engine = await load_engine(filled)
     assert engine.matcher.calibration == shipped
     assert "older version of the answer signals" in caplog.text
+
+
+@pytest.fixture(scope="module")
+def dev_examples() -> tuple[list[Entry], FactBase, list[Example]]:
+    fact_base = load_fact_base(bundled_facts_dir())
+    live = [e for e in fact_base.entries if not e.retired and e.citations]
+    question_set = QuestionSet.load(Path(__file__).parent / "data" / "questions.yaml")
+    return live, fact_base, model_examples(question_set.split("dev"), question_set)
+
+
+def test_a_fit_keeps_the_mean_of_its_repeated_cross_validation_within_the_wrong_budget(
+    dev_examples: tuple[list[Entry], FactBase, list[Example]],
+) -> None:
+    live, fact_base, examples = dev_examples
+    result = fit(examples, live, fact_base.aliases, default_embedder(), "test")
+    chosen = next(row for row in result.thresholds if row.chosen)
+    assert chosen.threshold == result.calibration.answer_threshold
+    assert chosen.wrong <= MAX_WRONG * len(examples)
+    assert any(row.wrong != int(row.wrong) for row in result.thresholds)  # means over shuffles
+    higher = [row for row in result.thresholds if row.threshold > chosen.threshold]
+    assert all(row.top1 < chosen.top1 for row in higher)
+
+
+def test_a_fit_is_reproducible_and_with_few_labels_picks_the_fewest_wrong_answers(
+    dev_examples: tuple[list[Entry], FactBase, list[Example]],
+) -> None:
+    """Moderators who run calibrate twice on the same labels get the same calibration; a new
+    community whose labels are too few to meet the wrong budget gets the most careful threshold."""
+    live, fact_base, examples = dev_examples
+    few = examples[:60]
+    embedder = default_embedder()
+    first, second = (fit(few, live, fact_base.aliases, embedder, "test") for _ in range(2))
+    assert first.calibration == second.calibration
+    assert all(row.wrong > MAX_WRONG * len(few) for row in first.thresholds)  # none allowed
+    chosen = next(row for row in first.thresholds if row.chosen)
+    assert chosen.wrong == min(row.wrong for row in first.thresholds)

@@ -6,7 +6,9 @@ For each labelled question the engine's best candidate is judged; a logistic reg
 one that ranks the right entry first most often; the answer threshold is chosen on
 cross-validated confidences (each question scored by a model that did not see it), as the
 threshold with the most right answers while wrong answers stay at most MAX_WRONG of the questions
-and below the missed ones. scikit-learn is the optional extra ``askbot[learn]``: only fitting
+and below the missed ones. The cross-validation is repeated over REPEATS shuffles and the figures
+averaged: one split's luck would otherwise pick the threshold (one fixed split had put it where
+other splits give a third more wrong answers). scikit-learn is the optional extra ``askbot[learn]``: only fitting
 needs it, answering never does.
 """
 
@@ -43,6 +45,7 @@ MAX_WRONG = 0.015  # confident wrong answers allowed, as a share of all question
 # 2 %; the margin is for the sampling noise of a few hundred questions)
 SUGGEST_RECALL = 0.8  # share of unanswered answerable questions whose entry is suggested
 FOLDS = 5
+REPEATS = 10  # shuffles of the folds; thresholds are chosen on the mean over them
 
 
 class LearnNotInstalled(AskbotError):
@@ -77,7 +80,7 @@ class ThresholdRow:
     threshold: float
     top1: float  # percent of answerable questions answered right
     no_match: float  # percent of unanswerable questions left unanswered
-    wrong: int
+    wrong: float  # confident wrong answers, the mean over the repeats
     chosen: bool
 
 
@@ -171,42 +174,48 @@ def fit(
         model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
         return model.fit(x[on], y[on])
 
-    held, held_related = np.zeros(len(y)), np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        fold = fitted(train)
-        held[test] = fold.predict_proba(x[test])[:, 1]
-        held_related[test] = fold.predict_proba(unasked[test])[:, 1]
+    held, held_related = np.zeros((REPEATS, len(y))), np.zeros((REPEATS, len(y)))
+    for repeat in range(REPEATS):
+        folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=repeat)
+        for train, test in folds.split(x, y, groups):
+            fold = fitted(train)
+            held[repeat, test] = fold.predict_proba(x[test])[:, 1]
+            held_related[repeat, test] = fold.predict_proba(unasked[test])[:, 1]
     model = fitted(slice(None))
 
-    # Per question: the candidate the engine would answer (highest confidence) and whether right;
-    # and each candidate as a suggestion (offered on the higher of confidence and related).
-    best_of: dict[int, tuple[float, bool]] = {}
-    suggestions_of: dict[int, list[tuple[float, bool]]] = {}
-    for group, confidence, related, label in zip(groups, held, held_related, y, strict=True):
-        suggestions_of.setdefault(group, []).append((max(confidence, related), bool(label)))
-        if group not in best_of or confidence > best_of[group][0]:
-            best_of[group] = (confidence, bool(label))
-    unanswerable = len(examples) - answerable
+    # Per repeat and question: the confidence of the candidate the engine would answer (its
+    # highest) and whether it is right; each candidate is offered as a suggestion on the higher
+    # of its confidence and its relatedness.
+    question_of = np.array(groups, dtype=np.intp)
+    best = np.zeros((REPEATS, len(examples)))
+    best_right = np.zeros((REPEATS, len(examples)), dtype=bool)
+    for row in range(len(y)):
+        better = held[:, row] > best[:, question_of[row]]
+        best[better, question_of[row]] = held[better, row]
+        best_right[better, question_of[row]] = y[row]
+    offered = np.maximum(held, held_related)
+    unanswerable_mask = np.array([not e.answerable for e in examples])
+    unanswerable = int(unanswerable_mask.sum())
 
-    def figures(threshold: float) -> tuple[int, int, int]:
-        right = wrong = abstained_right = 0
-        for number, example in enumerate(examples):
-            confidence, label = best_of.get(number, (0.0, False))
-            answered = confidence >= threshold
-            right += answered and label
-            wrong += answered and not label
-            abstained_right += not example.answerable and not answered
+    def figures(threshold: float) -> tuple[float, float, float]:
+        """Right and wrong answers and questions rightly left unanswered, means over repeats."""
+        answered = best >= threshold
+        right = float((answered & best_right).sum(axis=1).mean())
+        wrong = float((answered & ~best_right).sum(axis=1).mean())
+        abstained_right = float((~answered & unanswerable_mask).sum(axis=1).mean())
         return right, wrong, abstained_right
 
-    tried: list[tuple[float, int, int, int]] = []
-    chosen, chosen_score = 0.5, -1.0
-    for threshold in np.round(np.arange(0.2, 0.96, 0.01), 3):
+    tried: list[tuple[float, float, float, float]] = []
+    ranked: list[tuple[bool, float, float, float]] = []  # (allowed, -wrong, score, threshold)
+    for threshold in np.round(np.arange(0.2, 0.99, 0.01), 3):
         right, wrong, no_match = figures(float(threshold))
         tried.append((float(threshold), right, no_match, wrong))
         allowed = wrong <= MAX_WRONG * len(examples) and wrong < answerable - right
         score = right / max(answerable, 1) + no_match / max(unanswerable, 1)
-        if allowed and score > chosen_score:
-            chosen, chosen_score = float(threshold), score
+        ranked.append((allowed, -wrong if not allowed else 0.0, score, float(threshold)))
+    # the best-scoring allowed threshold; when too few labels allow any, the one with the fewest
+    # wrong answers, so that a small community's fit errs towards saying "not known"
+    chosen = max(ranked)[3]
     thresholds = [
         ThresholdRow(
             threshold,
@@ -219,18 +228,15 @@ def fit(
     ]
 
     # "Did you mean": the highest threshold at which most missed answerable questions offer the
-    # right entry among the suggestions.
-    missed = [
-        n
-        for n, e in enumerate(examples)
-        if e.answerable and best_of.get(n, (0.0, False))[0] < chosen
-    ]
+    # right entry among the suggestions (over all repeats).
+    missed = (best < chosen) & ~unanswerable_mask
+    right_rows = np.flatnonzero(y)
     suggest = 0.05
     for threshold in np.round(np.arange(chosen, 0.0, -0.01), 3):
-        offered = sum(
-            any(label and c >= threshold for c, label in suggestions_of.get(n, [])) for n in missed
-        )
-        if not missed or offered >= SUGGEST_RECALL * len(missed):
+        suggested = np.zeros_like(missed)
+        for row in right_rows.tolist():
+            suggested[:, question_of[row]] |= offered[:, row] >= threshold
+        if not missed.any() or (suggested & missed).sum() >= SUGGEST_RECALL * missed.sum():
             suggest = float(threshold)
             break
 

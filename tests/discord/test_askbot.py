@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ async def test_show_sources_and_not_what_i_asked_buttons(bot_and_fake) -> None:
     sources = await fake.click(answer, "askbot:sources:yagoda-arrest-why")
     assert sources.ephemeral
     assert any("para. 11" in f["name"] for f in sources.embeds[0]["fields"])
-    wrong = await fake.click(answer, "askbot:wrong:yagoda-arrest-why")
+    wrong = await (await fake.click(answer, "askbot:wrong:yagoda-arrest-why")).wait_for_followup()
     assert wrong.ephemeral and "moderators" in wrong.content
     misfires = await bot.desk.misfires()
     assert [(row.normalised, row.got, row.count) for row in misfires] == [
@@ -168,7 +169,7 @@ async def test_everyone_in_a_question_pings_nobody(bot_and_fake) -> None:
     author = record.embeds[0]["author"]["name"]
     assert "@everyone" not in author and "@\u200beveryone" in author
     # the question read back from the escaped embed is the member's own text
-    wrong = await fake.click(record, "askbot:wrong:yagoda-arrest-why")
+    wrong = await (await fake.click(record, "askbot:wrong:yagoda-arrest-why")).wait_for_followup()
     assert wrong.ephemeral
     assert (await bot.desk.misfires())[0].normalised == "why did stalin have yagoda arrested"
 
@@ -410,14 +411,47 @@ async def test_each_command_logs_one_info_line_without_the_question(bot_and_fake
 async def test_not_what_i_asked_counts_once_per_member_and_answer(bot_and_fake) -> None:
     fake, bot = bot_and_fake
     answer = await fake.slash("ask", {"question": QUESTION})
-    clicks = [await fake.click(answer, "askbot:wrong:yagoda-arrest-why") for _ in range(5)]
+    clicks = [
+        await (await fake.click(answer, "askbot:wrong:yagoda-arrest-why")).wait_for_followup()
+        for _ in range(5)
+    ]
     assert all(c.ephemeral for c in clicks)
-    assert "already" in clicks[-1].content
+    assert "moderators" in clicks[0].content and "already" in clicks[-1].content
     again = await fake.slash("ask", {"question": QUESTION.lower()})
-    await fake.click(again, "askbot:wrong:yagoda-arrest-why")
+    await (await fake.click(again, "askbot:wrong:yagoda-arrest-why")).wait_for_followup()
     misfires = await bot.desk.misfires()
     assert [(row.normalised, row.count) for row in misfires] == [
         ("why did stalin have yagoda arrested", 1)
     ]
-    await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=fake.snowflake())
+    stranger = fake.snowflake()
+    await (
+        await fake.click(answer, "askbot:wrong:yagoda-arrest-why", user_id=stranger)
+    ).wait_for_followup()
     assert (await bot.desk.misfires())[0].count == 2
+
+
+async def test_feedback_waits_out_a_busy_database_without_missing_discords_window(
+    bot_and_fake, tmp_path: Path
+) -> None:
+    """Another writer holds the database past Discord's window: the click is acknowledged at
+    once ("thinking..."), and the thanks follows when the write gets through, counted once."""
+    fake, _ = bot_and_fake
+    answer = await fake.slash("ask", {"question": QUESTION})
+    fake.callback_deadline = 0.3
+    # off the event loop: the bot's own writes still in flight must be able to finish first
+    writer = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
+    await asyncio.to_thread(writer.execute, "BEGIN IMMEDIATE")
+    try:
+        clicked = await fake.click(answer, "askbot:answered:yagoda-arrest-why")
+        assert clicked.message is not None and clicked.message.loading and clicked.ephemeral
+        await asyncio.sleep(0.5)  # past the window, the write still waiting on the lock
+        assert not clicked.followups
+    finally:
+        writer.rollback()
+        writer.close()
+    thanks = await clicked.wait_for_followup(timeout=5)
+    assert thanks.ephemeral and "glad it answered" in thanks.content
+    again = await (
+        await fake.click(answer, "askbot:answered:yagoda-arrest-why")
+    ).wait_for_followup()
+    assert "already" in again.content

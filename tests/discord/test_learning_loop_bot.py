@@ -48,7 +48,7 @@ async def flag(fake: FakeDiscord, question: str) -> str:
     asked = await fake.slash("ask", {"question": question})
     entry = asked.components[0]["components"][0]["options"][0]["value"]
     chosen = await fake.select(asked, "askbot:suggest", [entry])
-    flagged = await fake.click(chosen, f"askbot:wrong:{entry}")
+    flagged = await (await fake.click(chosen, f"askbot:wrong:{entry}")).wait_for_followup()
     assert "moderators" in flagged.content
     return str(entry)
 
@@ -105,12 +105,13 @@ async def test_a_question_members_asked_is_answered_after_labelling_and_calibrat
 async def test_misfires_are_listed_most_flagged_first(bot_and_fake) -> None:
     fake, _ = bot_and_fake
     answered = await fake.slash("ask", {"question": "Why did Stalin have Yagoda arrested?"})
-    await fake.click(answered, "askbot:wrong:yagoda-arrest-why")
+    await (await fake.click(answered, "askbot:wrong:yagoda-arrest-why")).wait_for_followup()
     entry = await flag(fake, FLAGGED)
     fake.add_user(fake.user_id + 1000, "second")
     asked = await fake.slash("ask", {"question": FLAGGED}, user_id=fake.user_id + 1000)
     chosen = await fake.select(asked, "askbot:suggest", [entry], user_id=fake.user_id + 1000)
-    await fake.click(chosen, f"askbot:wrong:{entry}", user_id=fake.user_id + 1000)
+    second = await fake.click(chosen, f"askbot:wrong:{entry}", user_id=fake.user_id + 1000)
+    await second.wait_for_followup()
     listing = await fake.slash("misfires", {}, **mod(fake))
     lines = listing.embeds[0]["description"].splitlines()
     assert lines[0] == f"**2x** {FLAGGED} → `{entry}`" and lines[1].startswith("**1x**")

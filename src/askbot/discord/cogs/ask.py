@@ -7,7 +7,7 @@ id) or in the message they sit on (the question), so they keep working after a r
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -90,22 +90,34 @@ class SourcesButton(KeyedButton, key=ENTRY_ID):
         )
 
 
+async def acknowledge_feedback(
+    interaction: discord.Interaction[AskBot],
+    record: Callable[[str], Awaitable[bool]],
+    thanks: str,
+    already: str,
+) -> None:
+    """Count a member's verdict on an answer, once: acknowledged first, because the write may
+    wait on a busy database past Discord's 3-second window for a reply."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    question = question_on(interaction.message)
+    counted = True
+    if question and queue_key(question):
+        counted = await record(question)
+    await interaction.followup.send(thanks if counted else already, ephemeral=True)
+
+
 class NotWhatIAskedButton(KeyedButton, key=ENTRY_ID):
     action, label = "wrong", "Not what I asked"
 
     async def run(self, interaction: discord.Interaction[AskBot]) -> None:
-        bot = interaction.client
-        question = question_on(interaction.message)
-        counted = True
-        if question and queue_key(question):
-            counted = await bot.desk.record_misfire(
-                queue_key(question), clean_question(question), self.key, str(interaction.user.id)
-            )
-        await interaction.response.send_message(
-            "Thanks: the moderators will see that this answer missed your question."
-            if counted
-            else "You already told us this answer missed your question; it is counted once.",
-            ephemeral=True,
+        desk, member = interaction.client.desk, str(interaction.user.id)
+        await acknowledge_feedback(
+            interaction,
+            lambda question: desk.record_misfire(
+                queue_key(question), clean_question(question), self.key, member
+            ),
+            "Thanks: the moderators will see that this answer missed your question.",
+            "You already told us this answer missed your question; it is counted once.",
         )
 
 
@@ -115,17 +127,12 @@ class AnsweredItButton(KeyedButton, key=ENTRY_ID):
     action, label = "answered", "That answered it"
 
     async def run(self, interaction: discord.Interaction[AskBot]) -> None:
-        question = question_on(interaction.message)
-        counted = True
-        if question and queue_key(question):
-            counted = await interaction.client.desk.record_confirmation(
-                queue_key(question), self.key, str(interaction.user.id)
-            )
-        await interaction.response.send_message(
-            "Thanks: glad it answered your question."
-            if counted
-            else "You already told us this answered your question; it is counted once.",
-            ephemeral=True,
+        desk, member = interaction.client.desk, str(interaction.user.id)
+        await acknowledge_feedback(
+            interaction,
+            lambda question: desk.record_confirmation(queue_key(question), self.key, member),
+            "Thanks: glad it answered your question.",
+            "You already told us this answered your question; it is counted once.",
         )
 
 

@@ -161,3 +161,31 @@ def test_a_fit_is_reproducible_and_with_few_labels_picks_the_fewest_wrong_answer
     assert all(row.wrong > MAX_WRONG * len(few) for row in first.thresholds)  # none allowed
     chosen = next(row for row in first.thresholds if row.chosen)
     assert chosen.wrong == min(row.wrong for row in first.thresholds)
+
+
+async def test_a_label_that_adds_a_phrasing_is_saved_whole_or_not_at_all(
+    filled: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The label and the entry's new phrasing share one transaction: when the label cannot be
+    written, the entry keeps its revision and the question stays in the queue."""
+    await filled.record_unanswered("why was yagoda jailed", "Why was Yagoda jailed?")
+    ref = (await filled.queued())[0].ref
+    before = await filled.entry("yagoda-arrest-why")
+    assert before is not None
+
+    async def disk_full(db: object, label: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "write_label", staticmethod(disk_full))
+    with pytest.raises(sqlite3.OperationalError):
+        await labels.label_answer(filled, ref, "yagoda-arrest-why", MODERATOR, also_asked=True)
+    assert await filled.entry("yagoda-arrest-why") == before
+    assert [q.ref for q in await filled.queued()] == [ref]
+    monkeypatch.undo()
+    label, edited = await labels.label_answer(
+        filled, ref, "yagoda-arrest-why", MODERATOR, also_asked=True
+    )
+    assert edited is not None and edited.revision == before.revision + 1
+    assert "Why was Yagoda jailed?" in edited.also_asked
+    assert label.expect == "yagoda-arrest-why" and await filled.labels() == [label]
+    assert await filled.queued() == []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from askbot.citations import verify_citation
 from askbot.curation.forms import draft_entry
@@ -11,6 +12,12 @@ from askbot.errors import Conflict, Refused
 from askbot.models import Entry, EntryStatus, FactBase
 from askbot.paragraphs import split_paragraphs
 from askbot.store import Actor, StaleRevision, Store
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+# More to write in the same transaction as an entry's revision (a label that adds a phrasing)
+Together = Callable[["aiosqlite.Connection"], Awaitable[None]]
 
 SLUG_LIMIT = 60
 
@@ -128,8 +135,10 @@ async def save_entry(
     action: str,
     base_revision: int | None,
     reason: str | None = None,
+    together: Together | None = None,
 ) -> Entry:
-    """Check and write one entry as its next revision, with its audit line, in one transaction.
+    """Check and write one entry as its next revision, with its audit line, in one transaction
+    (with ``together``'s writes, if any: all of them or nothing).
 
     ``base_revision`` is the revision the change started from (None: a new entry). If the entry
     has moved on since, EditConflict hands the draft back and nothing is written. The base is
@@ -162,11 +171,15 @@ async def save_entry(
             fact_base = await store.read_fact_base(db)
             current = next((e for e in fact_base.entries if e.id == entry.id), None)
             if current is not None and current.content_equals(entry):
+                if together is not None:
+                    await together(db)
                 return current
             check_entry(entry, fact_base)
             await store.write_revision(
                 db, stored, actor, reason, expected_revision=base_revision, action=action
             )
+            if together is not None:
+                await together(db)
     except StaleRevision:
         raise await _conflict(store, entry) from None
     return stored
@@ -192,10 +205,21 @@ async def add_entry(store: Store, entry: Entry, actor: Actor, reason: str | None
 
 
 async def edit_entry(
-    store: Store, entry: Entry, base_revision: int, actor: Actor, reason: str | None = None
+    store: Store,
+    entry: Entry,
+    base_revision: int,
+    actor: Actor,
+    reason: str | None = None,
+    together: Together | None = None,
 ) -> Entry:
     return await save_entry(
-        store, entry, actor, action="entry.edit", base_revision=base_revision, reason=reason
+        store,
+        entry,
+        actor,
+        action="entry.edit",
+        base_revision=base_revision,
+        reason=reason,
+        together=together,
     )
 
 

@@ -11,7 +11,7 @@ from askbot.errors import Refused
 from askbot.evaluation import LabelledQuestion
 from askbot.factfiles import dump_fields
 from askbot.models import Entry
-from askbot.store import Actor, Label, PendingQuestion, Store
+from askbot.store import Actor, Label, PendingQuestion, Store, utc_now
 
 RULES = ("hypothetical", "recent-events")
 EXPORT_FILE = "questions.yaml"
@@ -29,20 +29,28 @@ async def label_answer(
     store: Store, ref: str, entry_id: str, actor: Actor, *, also_asked: bool = False
 ) -> tuple[Label, Entry | None]:
     """The entry answers the question; with ``also_asked`` the question also becomes a phrasing
-    of the entry (a new revision with its audit line). The edit, if refused, saves no label."""
+    of the entry (a new revision with its audit line), in the same transaction as the label:
+    a refused or failed edit saves no label, and a failed label leaves the entry as it was."""
     question = await pending(store, ref)
     entry = await curation.current_entry(store, entry_id)
     if entry.retired:
         raise Refused([("entry", f"'{entry.id}' is retired: restore it first")])
-    edited = None
-    if also_asked:
-        phrasings = {p.casefold() for p in (entry.question, *entry.also_asked)}
-        if question.question.casefold() not in phrasings:
-            draft = entry.model_copy(update={"also_asked": [*entry.also_asked, question.question]})
-            edited = await curation.edit_entry(
-                store, draft, entry.revision, actor, f"also asked, from label {ref}"
-            )
-    return await store.save_label(question, entry.id, actor), edited
+    phrasings = {p.casefold() for p in (entry.question, *entry.also_asked)}
+    if not also_asked or question.question.casefold() in phrasings:
+        return await store.save_label(question, entry.id, actor), None
+    label = Label(
+        question.normalised, question.question, entry.id, question.got, actor.name, utc_now()
+    )
+    draft = entry.model_copy(update={"also_asked": [*entry.also_asked, question.question]})
+    edited = await curation.edit_entry(
+        store,
+        draft,
+        entry.revision,
+        actor,
+        f"also asked, from label {ref}",
+        together=lambda db: store.write_label(db, label),
+    )
+    return label, edited
 
 
 async def label_none(store: Store, ref: str, actor: Actor) -> Label:

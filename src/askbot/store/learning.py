@@ -142,20 +142,25 @@ class LearningStore(Database):
             pending.normalised, pending.question, expect, pending.got, actor.name, utc_now()
         )
         async with self.transaction() as db:
-            await db.execute(
-                "INSERT OR REPLACE INTO labels (normalised, question, expect, got, labelled_by,"
-                " labelled_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    label.normalised,
-                    label.question,
-                    expect,
-                    label.got,
-                    actor.name,
-                    label.labelled_at,
-                ),
-            )
-            await self._forget_pending(db, pending.normalised)
+            await self.write_label(db, label)
         return label
+
+    @classmethod
+    async def write_label(cls, db: aiosqlite.Connection, label: Label) -> None:
+        """``save_label`` inside the caller's transaction: a label that comes with an edit."""
+        await db.execute(
+            "INSERT OR REPLACE INTO labels (normalised, question, expect, got, labelled_by,"
+            " labelled_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                label.normalised,
+                label.question,
+                label.expect,
+                label.got,
+                label.labelled_by,
+                label.labelled_at,
+            ),
+        )
+        await cls._forget_pending(db, label.normalised)
 
     async def dismiss(self, pending: PendingQuestion) -> None:
         """Spam or junk: the question leaves every queue and nothing of it is kept."""

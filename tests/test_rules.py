@@ -111,6 +111,10 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "What should Zinoviev have done in 1936?",
         "Would Kirov have made a better leader than Stalin?",
         "Was another outcome likely had Kirov lived?",
+        "Should Bukharin have refused to confess in 1938?",
+        "What would Trotsky have thought of the trials if he had stayed in power?",
+        # the forum asked to imagine itself there
+        "If you could interview Yezhov, what would you ask?",
     ],
 )
 def test_what_if_shorthand_premises_and_counterfactual_grammar_are_declined(
@@ -261,6 +265,13 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
         "is the Last Address project still running?",
         "Are the camp barracks at Perm still open to visitors?",
         "how many russians today want a new Stalin monument?",
+        # currently / lately / right now, archives or not; today's office holders and polls
+        "Can researchers currently get into the FSB archives?",
+        "Why are Stalin busts going up in Russian towns lately?",
+        "Are the NKVD case files open right now?",
+        "Who is the current head of the FSB?",
+        "What did the latest Levada poll find about Stalin?",
+        "What does the current Georgian government do with the Gori museum?",
     ],
 )
 def test_present_day_questions_without_a_year_are_declined(question: str) -> None:
@@ -334,6 +345,18 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "The Solovki monastery, which is now a museum, was the first big camp. Who ran it?",
         "Why is Yenukidze still in office in early 1935?",
         "In 1938 the Czechs asked: are the Russians going to honour the treaty?",
+        # views held now of the past, the member's own doing, a name given in passing
+        "What do historians currently think about the death toll?",
+        "Currently reading Kotkin. Who was Yezhov?",
+        "I've been reading about Yagoda lately - who was he?",
+        "Who was the current head of the NKVD when Kirov was shot?",
+        "Nowadays it's called the Great Terror, but what did people call it in 1937?",
+        # a recent book's year in brackets
+        "Is Kotkin (2017) right that Stalin believed in the plots?",
+        "How does Khlevniuk's Master of the House (2009) describe the Politburo?",
+        "Is Kotkin's Stalin (2014) worth reading?",
+        "Why should Stalin have feared Tukhachevsky?",
+        "If you could recommend one book on the purges, which would it be?",
     ],
 )
 def test_history_in_the_present_tense_is_not_declined(question: str) -> None:
@@ -397,7 +420,7 @@ def test_no_history_question_of_the_rule_set_is_declined() -> None:
     # "still", "today", recent books' years); bench/rules_quality.py reports the rest of the set
     question_set = RuleQuestionSet.load(Path(__file__).parent / "data" / "rules_questions.yaml")
     history = [q.q for q in question_set.questions if q.expect == "history"]
-    assert len(history) == 150
+    assert len(history) == 300
     declined = [q for q in history if check_rules(q, question_set.written) is not None]
     assert declined == []
 

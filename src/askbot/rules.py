@@ -219,8 +219,26 @@ _WHAT_IF = _words("what if")
 # do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
 _ROLE_PLAYERS = frozenset("you u i".split())
 _ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying"])
+# "play Stalin and tell me in character ...", "write me a diary entry as a prisoner ..."
+_IN_CHARACTER = _index(
+    [
+        "in character",
+        *(
+            f"{write} {me}{a} {piece} {as_}"
+            for write in ("write", "compose")
+            for me in ("", "me ", "us ")
+            for a in ("a", "an")
+            for piece in ("diary entry", "letter", "story", "speech", "monologue", "poem")
+            for as_ in ("as", "from")
+        ),
+    ]
+)
 _ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
 _PLAYED_AS = frozenset(("as", "with", "where", BREAK))  # "roleplay as Bukharin"
+# "if you could interview / go back ..." (but "if you could recommend a book" asks the forum)
+_IMAGINED_ENCOUNTERS = frozenset(
+    "interview ask meet talk speak go travel visit change stop save warn prevent undo be".split()
+)
 _WERE = frozenset("were was".split())
 # ... or in their shoes: "what would you have done in his shoes / in Yagoda's place?" (but "people
 # in his shoes at the time usually ..." and "who took over in his place" are history)
@@ -249,7 +267,7 @@ _IRREGULAR_PARTICIPLES = frozenset(
     "fallen fell got gotten grown hidden put read risen set shown sat stood struck understood "
     "written felt found heard let meant paid sold spent spread overthrown withdrawn undone forgotten "
     "forgiven beaten bought drawn flown frozen hung hurt quit rung shut slain spoken stolen stuck "
-    "sworn thrown torn woken worn".split()
+    "sworn thrown torn woken worn cut".split()
 )
 # Verbs that ask how things would have turned out, counterfactual even with no "if" stated:
 # "Could the purges have been avoided?" (but "Could Yagoda have defended himself?" is history)
@@ -448,14 +466,29 @@ def _is_typical_fate(words: list[str], modal: int, participle: str) -> bool:
 
 def _reported_from(words: list[str]) -> int:
     """Where a historical actor's expectation or speech begins ("what did Serge think would
-    happen"), or len(words); the forum's own opinion ("do you think it could have") is not one,
+    happen"), or len(words); the forum's own opinion ("do you think it could have", "tell me
+    honestly: should ...") is not one,
     nor is a belief inside a condition ("if Stalin knew of the plot, would he have ...")."""
     for i, word in enumerate(words):
-        if word in _OPINION_ASKED or word == "if":
+        if word in _OPINION_ASKED or word == "if" or _tell_me(words, i):
             break
-        if word in _REPORTING_VERBS:
+        if word in _REPORTING_VERBS and not _is_modal_perfect_at(words, i):
             return i
     return len(words)
+
+
+def _tell_me(words: list[str], i: int) -> bool:
+    """ "Tell me (honestly) ...": the forum asked for its view, not a historical actor's."""
+    return words[i] == "tell" and _after(words, i + 1) in ("me", "us")
+
+
+def _is_modal_perfect_at(words: list[str], i: int) -> bool:
+    """Whether words[i] is the participle of "would X have ...": "what would Lenin have thought
+    of the trials if he had lived?" imagines a thought, it does not report one."""
+    return any(
+        words[m] in _MODALS and _perfect_after(words, m) == i
+        for m in range(max(0, i - 3 - _MAX_SUBJECT_WORDS), i)
+    )
 
 
 def _counterfactual_grammar(words: list[str]) -> bool:
@@ -479,7 +512,8 @@ def _counterfactual_grammar(words: list[str]) -> bool:
         return True
     # "why would Stalin purge the army?", "if he feared he would be shot, why did he confess?" ask
     # about real motives
-    if any(_after(words, i) == "why" for i in _clause_openings(words)):
+    openings = set(_clause_openings(words))
+    if any(_after(words, i) == "why" for i in openings):
         return False
     for i in range(reported):
         word = words[i]
@@ -502,9 +536,12 @@ def _counterfactual_grammar(words: list[str]) -> bool:
             return True
         if participle in _ACTIVE_OUTCOMES:
             return True
-        judged_by_someone = not _SOMEONES_VIEW.isdisjoint(words)
-        if word == "should" and participle == "done" and not judged_by_someone:
-            return True  # "what should Bukharin have done?"
+        judged_by_someone = any(
+            word in _SOMEONES_VIEW and not _tell_me(words, k) for k, word in enumerate(words)
+        )
+        if word == "should" and not judged_by_someone and (participle == "done" or i in openings):
+            return True  # "what should Bukharin have done?", "should Khrushchev have rehabilitated
+            # Bukharin in 1956?"
         if (
             participle in _BECOMING
             and following in ("a", "an")
@@ -549,6 +586,8 @@ def _plays_a_role(words: list[str]) -> bool:
     """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot"),
     "what would you have done in his shoes / in Bukharin's place?", "role play: you are ..." (not
     "how did Rolland's role play into ..." or "were they made to role play their testimony?")."""
+    if next(_phrases_at(words, _IN_CHARACTER), None) is not None:
+        return True
     openings = set(_clause_openings(words))
     for i, phrase in _phrases_at(words, _ROLE_PLAY):
         following = _after(words, i + len(phrase))
@@ -565,6 +604,12 @@ def _plays_a_role(words: list[str]) -> bool:
             ):
                 return True
     for i in _conditions(words):
+        if (
+            _after(words, i + 1) in _ROLE_PLAYERS
+            and _after(words, i + 2) == "could"
+            and _after(words, i + 3) in _IMAGINED_ENCOUNTERS
+        ):
+            return True  # "if you could interview Stalin, what would you ask?"
         if _after(words, i + 1) in _ROLE_PLAYERS and _after(words, i + 2) in _WERE:
             who = _after(words, i + 3)
             if who != BREAK and who not in _GENERIC_SUBJECTS and not _is_participle(who):
@@ -610,9 +655,30 @@ _QUOTED_BEFORE_A_YEAR = re.compile(r"['\"\u2019\u201d]\s{0,2}\(\s{0,2}$")
 _TITLE_BEFORE_A_YEAR = re.compile(
     r"\bin\s{1,3}[A-Z][^()]{0,80}\(\s{0,2}$"
 )  # "argue in Bloodlands ("
+# "Khlevniuk's Master of the House (": an author's possessive, then a capitalised title
+_AUTHORS_TITLE_BEFORE_A_YEAR = re.compile(
+    r"\b[A-Z][\w-]+['\u2019]s\s{1,3}[A-Z][^()]{0,80}\(\s{0,2}$"
+)
+# "is Kotkin (": a capitalised name straight before the bracket
+_AUTHOR_BEFORE_A_YEAR = re.compile(r"(?:^|\s)([A-Z][a-z][\w-]*)\s{0,2}\(\s{0,2}$")
 _AFTER_A_CITED_YEAR = re.compile(r"\s{0,2}\)")
 _WHAT_A_WORK_SAYS = re.compile(
-    r"\b(?:says?|said|argues?|argued|writes?|wrote|claims?|claimed|describes?|described)\b", re.I
+    r"\b(?:says?|said|argues?|argued|writes?|wrote|claims?|claimed|describes?|described|"
+    r"portrays?|portrayed|finds?|found|concludes?|concluded|shows?|showed)\b",
+    re.I,
+)
+# ... and what is asked of a bare "Author (year)": a scholar's case ("is Kotkin (2017) right"),
+# not what someone said ("what did Medvedev say about Katyn (2010)?" is news)
+_AN_AUTHORS_CASE = re.compile(
+    r"\b(?:argues?|argued|portrays?|portrayed|finds?|found|concludes?|concluded|shows?|showed|"
+    r"right|wrong|convincing|persuasive)\b",
+    re.I,
+)
+# "the case files opened in the 2010s": when a source came to light, not an event of its own
+_RELEASED_BEFORE_A_YEAR = re.compile(
+    r"\b(?:opened|released|declassified|published|unearthed|digiti[sz]ed|made public)"
+    r"\s{1,3}(?:in\s{1,3})?(?:the\s{1,3})?(?:early\s{1,3}|late\s{1,3}|mid\s{1,3})?$",
+    re.I,
 )
 _LAST_POSSIBLE_YEAR_AHEAD = 1  # "the 2027 elections" next year are current events too
 
@@ -678,6 +744,9 @@ _PRESENT_DAY_NAMES: dict[str, int | None] = {
     "peskov": None,
     "shoigu": None,
     "kadyrov": None,
+    "tokayev": None,
+    "medinsky": None,
+    "levada": None,  # the polling centre (Yuri Levada, its founder, died in 2006)
     "navalny": 2024,
     "navalnyi": 2024,
     "prigozhin": 2023,
@@ -690,6 +759,13 @@ _PRESENT_DAY_NAMES: dict[str, int | None] = {
 }
 _PRESENT_DAY_EVENTS: dict[str, int | None] = {
     "special military operation": None,
+    "patriarch kirill": None,
+    "military historical society": None,
+    "unified history textbook": None,
+    "latest poll": None,
+    "latest polls": None,
+    "latest survey": None,
+    "newest poll": None,
     "wagner group": 2023,
     "president medvedev": 2012,
     "dmitry medvedev": None,
@@ -743,7 +819,16 @@ _AMBIGUOUS = frozenset(_words(k) for k in _AMBIGUOUS_EVENTS)
 
 # "current Russian elections", "modern Russia", "contemporary Ukraine"
 _NOW_ADJECTIVES = frozenset("current modern contemporary".split())
-_COUNTRIES = frozenset("russia ukraine belarus georgia kazakhstan kremlin".split())
+_OFFICES = frozenset(
+    "head chief director minister patriarch mayor governor prosecutor chairman ambassador".split()
+)
+_COUNTRIES = frozenset(
+    "russia ukraine belarus georgia kazakhstan kremlin baltic baltics estonia latvia lithuania".split()
+)
+# ... and what else a bracketed year may follow as news, not as a book: "Crimea (2014)"
+_PRESENT_DAY_PLACES = _COUNTRIES | frozenset(
+    "crimea donbas donbass donetsk luhansk chechnya syria moscow kyiv kiev un nato eu".split()
+)
 _NATIONALITIES = frozenset("russian ukrainian belarusian".split())
 _PLACES = _COUNTRIES | _NATIONALITIES | frozenset("russians ukrainians".split())
 # What "current" alone may qualify: "current events" (but "the current consensus" is historiography)
@@ -847,6 +932,7 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
         if (
             _COUNTED.match(question, match.end())
             or _PUBLISHED.match(question, match.end())
+            or _RELEASED_BEFORE_A_YEAR.search(question, 0, match.start())
             or _is_cited_year(question, match)
         ):
             continue
@@ -863,14 +949,23 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
 
 def _is_cited_year(question: str, year: re.Match[str]) -> bool:
     """Whether the year is a title's, in brackets: "Kotkin's 'Waiting for Hitler' (2017)", "what
-    does Snyder argue in Bloodlands (2010)?" (but not "what happened in Ukraine (2022)?" or "what
-    did the UN say about Crimea (2014)?")."""
+    does Snyder argue in Bloodlands (2010)?", "how does Kotkin's Stalin: Paradoxes of Power (2014)
+    portray ...", "is Kotkin (2017) right that ..." (but not "what happened in Ukraine (2022)?" or
+    "what did the UN say about Crimea (2014)?")."""
     if not _AFTER_A_CITED_YEAR.match(question, year.end()):
         return False
     before = question[max(0, year.start() - 100) : year.start()]
-    return bool(
-        _QUOTED_BEFORE_A_YEAR.search(before)
-        or (_TITLE_BEFORE_A_YEAR.search(before) and _WHAT_A_WORK_SAYS.search(question))
+    if _QUOTED_BEFORE_A_YEAR.search(before):
+        return True
+    if _AUTHORS_TITLE_BEFORE_A_YEAR.search(before):
+        return True
+    if _WHAT_A_WORK_SAYS.search(question) and _TITLE_BEFORE_A_YEAR.search(before):
+        return True
+    author = _AUTHOR_BEFORE_A_YEAR.search(before)
+    return (
+        author is not None
+        and author.group(1).lower() not in _PRESENT_DAY_PLACES
+        and _AN_AUTHORS_CASE.search(question) is not None
     )
 
 
@@ -950,7 +1045,7 @@ def _now_adjective(words: list[str], older_year: bool) -> bool:
     if past and older_year:
         return False  # "what was the current situation in 1937?"
     for i, word in enumerate(words):
-        if word == "currently":
+        if word == "currently" and not _members_own_doing(words, i, 1):
             return True
         if word not in _NOW_ADJECTIVES or (word == "contemporary" and past):
             continue  # "what did contemporary Russians think?" means Russians at the time
@@ -961,6 +1056,8 @@ def _now_adjective(words: list[str], older_year: bool) -> bool:
             return True
         if word == "current" and (first in _CURRENT_AFFAIRS or first in _PLACES):
             return True
+        if word == "current" and not past and second in _CURRENT_AFFAIRS:
+            return True  # "the current Georgian government"
     return False
 
 
@@ -1012,7 +1109,7 @@ _AS_OF_NOW = frozenset("now today nowadays".split())
 # ...?" (but "in the third trial Bukharin is still defiant" tells a story in the present tense)
 _CONTINUING = frozenset(
     "allowed permitted banned held open closed running around alive standing operating active "
-    "legal illegal available".split()
+    "legal illegal available visit visible".split()
 )
 
 
@@ -1037,8 +1134,6 @@ def _as_things_stand(words: list[str], older_year: bool) -> bool:
     where = _after(words, next(_clause_openings(words), 0)) == "where"
     for i, word in enumerate(words):
         if word in _AS_OF_NOW and _PAST_MARKERS.isdisjoint(words):
-            if i and (words[i - 1] in _PLACES or (i >= 2 and words[i - 2] in _NATIONALITIES)):
-                return True  # "Russians today", "Russian politicians today"
             at_the_end = _after(words, i + 1) == BREAK and not (reported or where)
             if at_the_end and _in_the_present(words, i):
                 return True  # "... alive and giving interviews today?"
@@ -1098,6 +1193,8 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
         on_record = not _ON_THE_RECORD.isdisjoint(vocabulary)
         if _named_present_day(words, cutoff) or (not scholarly and _present_phrase(words)):
             return True
+        if _as_of_now(words, on_record):
+            return True
         if _set_in_the_past(words, cutoff):
             continue  # "in 1938 the Czechs asked: are the Russians going to ...?"
         if (
@@ -1110,17 +1207,73 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
     return False
 
 
+# Views held now of the past, which may be asked about in the present: "what do historians
+# currently think ...?" (but "can researchers currently get into the FSB archives?" is news)
+_HELD_VIEWS = frozenset(
+    "think thinks believe believes agree agrees argue argues accept accepts consider considers "
+    "view views know knows understand understands estimate estimates doubt doubts dispute disputes "
+    "say says see sees interpret interprets explain explains".split()
+)
+_RIGHT_NOW = _index(["currently", "right now", "at the moment", "at present", "lately"])
+_FIRST_PERSON = frozenset("i me my we our us".split())
+
+
+def _members_own_doing(words: list[str], i: int, length: int) -> bool:
+    """ "Currently reading Kotkin.": a clause opening on "currently" and a verb in -ing is the
+    member telling what they are doing ("I am" left out), not asking about the present day."""
+    opening = i == 0 or words[i - 1] == BREAK
+    return opening and _after(words, i + length).endswith("ing")
+
+
+def _as_of_now(words: list[str], on_record: bool) -> bool:
+    """ "Russians today", "can researchers currently get into the FSB archives?", "why are new
+    statues going up lately?", "who is the current head of the FSB?": the state of things now,
+    archives or not (but "what do historians currently think?"
+    asks about the record, "I've been reading about Yagoda lately" about the member, and "had
+    Yagoda lately fallen out of favour?" tells the past)."""
+    if not _PAST_MARKERS.isdisjoint(words):
+        return False
+    for i, word in enumerate(words):
+        if (
+            word in _AS_OF_NOW
+            and i
+            and (words[i - 1] in _PLACES or (i >= 2 and words[i - 2] in _NATIONALITIES))
+        ):
+            return True  # "Russians today", "Russian politicians today", "streets in Russia today"
+    if on_record or not (_HELD_VIEWS.isdisjoint(words) and _FIRST_PERSON.isdisjoint(words)):
+        return False
+    for i, phrase in _phrases_at(words, _RIGHT_NOW):
+        if _members_own_doing(words, i, len(phrase)):
+            continue
+        if phrase != _words("at the moment") or _after(words, i + 3) == BREAK:
+            return True
+    # "who is the current head of the FSB?" (but "who was the current head of the NKVD?")
+    return any(
+        word == "current" and _after(words, i + 1) in _OFFICES for i, word in enumerate(words)
+    )
+
+
 _GLOSSES = frozenset("what which that".split())
 _BEFORE_A_GLOSS = frozenset(("in", "of", "to", "from", "near", BREAK))
 _AS_IT_IS = frozenset("now today".split())
+_AS_IT_IS_NAMED = frozenset("now today nowadays".split())
+_NAMED = frozenset("called known named spelled spelt".split())
 
 
 def _without_glosses(words: list[str]) -> list[str]:
-    """The words without a place's present-day name given in passing: "in what is now Altai
-    Krai", "in what is Ukraine today", ", which is now a museum"."""
+    """The words without a present-day name given in passing: "in what is now Altai Krai", "in
+    what is Ukraine today", ", which is now a museum", "nowadays it's called the Holodomor"."""
     out: list[str] = []
     i = 0
     while i < len(words):
+        if (
+            words[i] in _AS_IT_IS_NAMED
+            and (i == 0 or words[i - 1] == BREAK)
+            and words[i + 1 : i + 3] in (["it", "is"], ["this", "is"], ["that", "is"])
+            and _after(words, i + 3) in _NAMED
+        ):
+            i += 1  # "Nowadays it's called the Holodomor, but what did officials call it?"
+            continue
         if i and words[i - 1] in _BEFORE_A_GLOSS and words[i] in _GLOSSES:
             if _after(words, i + 1) == "is" and _after(words, i + 2) in _AS_IT_IS:
                 i += 3

@@ -515,6 +515,9 @@ def _counterfactual_grammar(words: list[str]) -> bool:
     openings = set(_clause_openings(words))
     if any(_after(words, i) == "why" for i in openings):
         return False
+    judged_by_someone = any(
+        word in _SOMEONES_VIEW and not _tell_me(words, k) for k, word in enumerate(words)
+    )
     for i in range(reported):
         word = words[i]
         if word in _PRESENT_OUTCOME and specific:  # "what happens if Tukhachevsky launches ..."
@@ -536,9 +539,6 @@ def _counterfactual_grammar(words: list[str]) -> bool:
             return True
         if participle in _ACTIVE_OUTCOMES:
             return True
-        judged_by_someone = any(
-            word in _SOMEONES_VIEW and not _tell_me(words, k) for k, word in enumerate(words)
-        )
         if word == "should" and not judged_by_someone and (participle == "done" or i in openings):
             return True  # "what should Bukharin have done?", "should Khrushchev have rehabilitated
             # Bukharin in 1956?"
@@ -680,6 +680,7 @@ _RELEASED_BEFORE_A_YEAR = re.compile(
     r"\s{1,3}(?:in\s{1,3})?(?:the\s{1,3})?(?:early\s{1,3}|late\s{1,3}|mid\s{1,3})?$",
     re.I,
 )
+_RELEASED_REACH = 40  # characters before the year it may take ("made public in the early ")
 _LAST_POSSIBLE_YEAR_AHEAD = 1  # "the 2027 elections" next year are current events too
 
 # Phrases that only fit the present day (unless the sentence is about historians' work).
@@ -932,7 +933,9 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
         if (
             _COUNTED.match(question, match.end())
             or _PUBLISHED.match(question, match.end())
-            or _RELEASED_BEFORE_A_YEAR.search(question, 0, match.start())
+            or _RELEASED_BEFORE_A_YEAR.search(
+                question, max(0, match.start() - _RELEASED_REACH), match.start()
+            )
             or _is_cited_year(question, match)
         ):
             continue

@@ -115,6 +115,8 @@ def test_hypotheticals_are_declined(question: str) -> None:
         "What would Trotsky have thought of the trials if he had stayed in power?",
         # the forum asked to imagine itself there
         "If you could interview Yezhov, what would you ask?",
+        "Answer in character as Yezhov: why did you arrest Yagoda?",
+        "Write me a letter as Bukharin on the eve of his trial.",
     ],
 )
 def test_what_if_shorthand_premises_and_counterfactual_grammar_are_declined(
@@ -357,6 +359,8 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "Is Kotkin's Stalin (2014) worth reading?",
         "Why should Stalin have feared Tukhachevsky?",
         "If you could recommend one book on the purges, which would it be?",
+        "Was the confession in character for Bukharin?",
+        "Did Bukharin write a letter as he awaited execution?",
     ],
 )
 def test_history_in_the_present_tense_is_not_declined(question: str) -> None:

@@ -219,18 +219,19 @@ _WHAT_IF = _words("what if")
 # do?" (but "if you were arrested in 1937, what happened?" asks what usually happened)
 _ROLE_PLAYERS = frozenset("you u i".split())
 _ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying"])
-# "play Stalin and tell me in character ...", "write me a diary entry as a prisoner ..."
-_IN_CHARACTER = _index(
+# "play Stalin and tell me in character why ...", "write me a diary entry as a prisoner ..."
+# (but "was the confession in character for Bukharin?", "did he write a letter as he waited?")
+_IN_CHARACTER = _words("in character")
+_ASKED_IN_CHARACTER = frozenset(
+    "answer reply respond speak talk tell stay explain play me us".split()
+)
+_WRITE_ME = _index(
     [
-        "in character",
-        *(
-            f"{write} {me}{a} {piece} {as_}"
-            for write in ("write", "compose")
-            for me in ("", "me ", "us ")
-            for a in ("a", "an")
-            for piece in ("diary entry", "letter", "story", "speech", "monologue", "poem")
-            for as_ in ("as", "from")
-        ),
+        f"{write} {me} {a} {piece}"
+        for write in ("write", "compose")
+        for me in ("me", "us")
+        for a in ("a", "an")
+        for piece in ("diary", "letter", "story", "speech", "monologue", "poem")
     ]
 )
 _ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
@@ -586,8 +587,13 @@ def _plays_a_role(words: list[str]) -> bool:
     """ "if you were Yagoda", "if i was stalin" (not "if you were a prisoner", "if u were shot"),
     "what would you have done in his shoes / in Bukharin's place?", "role play: you are ..." (not
     "how did Rolland's role play into ..." or "were they made to role play their testimony?")."""
-    if next(_phrases_at(words, _IN_CHARACTER), None) is not None:
+    if next(_phrases_at(words, _WRITE_ME), None) is not None:
         return True
+    for i in range(len(words) - 1):
+        if tuple(words[i : i + 2]) == _IN_CHARACTER and not _ASKED_IN_CHARACTER.isdisjoint(
+            words[max(0, i - 3) : i]
+        ):
+            return True
     openings = set(_clause_openings(words))
     for i, phrase in _phrases_at(words, _ROLE_PLAY):
         following = _after(words, i + len(phrase))

@@ -222,9 +222,7 @@ _ROLE_PLAY = _index(["role play", "roleplay", "role playing", "roleplaying"])
 # "play Stalin and tell me in character why ...", "write me a diary entry as a prisoner ..."
 # (but "was the confession in character for Bukharin?", "did he write a letter as he waited?")
 _IN_CHARACTER = _words("in character")
-_ASKED_IN_CHARACTER = frozenset(
-    "answer reply respond speak talk tell stay explain play me us".split()
-)
+_ASKED_IN_CHARACTER = frozenset("answer reply respond speak talk tell explain play me us".split())
 _WRITE_ME = _index(
     [
         f"{write} {me} {a} {piece}"
@@ -236,10 +234,27 @@ _WRITE_ME = _index(
 )
 _ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
 _PLAYED_AS = frozenset(("as", "with", "where", BREAK))  # "roleplay as Bukharin"
-# "if you could interview / go back ..." (but "if you could recommend a book" asks the forum)
+# "if you could interview Stalin / go back to 1937 ..." (but "if you could recommend a book",
+# "if you could talk a bit about ..., that would be great" and "if I could ask a follow-up" are
+# the member's requests)
+_YOU = frozenset("you u".split())
 _IMAGINED_ENCOUNTERS = frozenset(
-    "interview ask meet talk speak go travel visit change stop save warn prevent undo be".split()
+    "interview meet travel visit change save warn prevent undo witness".split()
 )
+_NOT_SOMEONE_ASKED = frozenset("a an one another the you me us for about more".split())
+_THANKS = frozenset("great grateful appreciated appreciate helpful help thanks thank".split())
+
+
+def _imagined_encounter(words: list[str], i: int) -> bool:
+    """ "(if you could) interview Stalin", "go back to 1937", "ask Bukharin one thing"."""
+    verb = _after(words, i)
+    if verb in ("go", "travel"):
+        return _after(words, i + 1) == "back"
+    if verb == "ask":
+        return _after(words, i + 1) not in _NOT_SOMEONE_ASKED
+    return verb in _IMAGINED_ENCOUNTERS
+
+
 _WERE = frozenset("were was".split())
 # ... or in their shoes: "what would you have done in his shoes / in Yagoda's place?" (but "people
 # in his shoes at the time usually ..." and "who took over in his place" are history)
@@ -276,6 +291,10 @@ _OUTCOMES = frozenset(
     "happened happen turned changed ended won lost survived succeeded prevented avoided averted "
     "stopped halted saved spared collapsed fallen developed evolved overthrown toppled deposed "
     "defeated different differently better worse stronger weaker otherwise".split()
+)
+# "should X have been / shown / known": what was expected, not a verdict on a choice
+_EXPECTED = frozenset(
+    "been known shown appeared dated received included listed called named recorded counted".split()
 )
 # ... and outcomes that only the active voice makes one: "could Trotsky have outmanoeuvred
 # Stalin?" ("beaten" is left out: "could the NKVD have beaten him into confessing?" is history)
@@ -540,9 +559,16 @@ def _counterfactual_grammar(words: list[str]) -> bool:
             return True
         if participle in _ACTIVE_OUTCOMES:
             return True
-        if word == "should" and not judged_by_someone and (participle == "done" or i in openings):
+        if (
+            word == "should"
+            and not judged_by_someone
+            and _after(words, i + 1) not in _GENERIC_SUBJECTS
+            and _after(words, i + 1) != "not"
+            and (participle == "done" or (i in openings and participle not in _EXPECTED))
+        ):
             return True  # "what should Bukharin have done?", "should Khrushchev have rehabilitated
-            # Bukharin in 1956?"
+            # Bukharin in 1956?" (but "what should a prisoner have done to appeal?", "shouldn't
+            # Trotsky have been in Mexico by 1937?", "should the census have shown 180 million?")
         if (
             participle in _BECOMING
             and following in ("a", "an")
@@ -590,10 +616,12 @@ def _plays_a_role(words: list[str]) -> bool:
     if next(_phrases_at(words, _WRITE_ME), None) is not None:
         return True
     for i in range(len(words) - 1):
-        if tuple(words[i : i + 2]) == _IN_CHARACTER and not _ASKED_IN_CHARACTER.isdisjoint(
-            words[max(0, i - 3) : i]
+        if (
+            tuple(words[i : i + 2]) == _IN_CHARACTER
+            and not _ASKED_IN_CHARACTER.isdisjoint(words[max(0, i - 3) : i])
+            and _PAST_MARKERS.isdisjoint(words[:i])
         ):
-            return True
+            return True  # "tell me in character ..." (but "did Radek answer in character?")
     openings = set(_clause_openings(words))
     for i, phrase in _phrases_at(words, _ROLE_PLAY):
         following = _after(words, i + len(phrase))
@@ -611,9 +639,10 @@ def _plays_a_role(words: list[str]) -> bool:
                 return True
     for i in _conditions(words):
         if (
-            _after(words, i + 1) in _ROLE_PLAYERS
+            _after(words, i + 1) in _YOU
             and _after(words, i + 2) == "could"
-            and _after(words, i + 3) in _IMAGINED_ENCOUNTERS
+            and _imagined_encounter(words, i + 3)
+            and _THANKS.isdisjoint(words)
         ):
             return True  # "if you could interview Stalin, what would you ask?"
         if _after(words, i + 1) in _ROLE_PLAYERS and _after(words, i + 2) in _WERE:
@@ -650,9 +679,9 @@ _COUNTED = re.compile(
 )
 # "Kotkin's 2017 biography": a recent book about old events is historiography, not news
 _PUBLISHED = re.compile(
-    r"\s{0,3}(?:[\w-]+\s{1,3})?(?:biography|biographies|book|books|study|studies|monograph|"
-    r"article|articles|paper|papers|edition|translation|documentary|film|podcast|"
-    r"lecture|review|thesis|dissertation)\b",
+    r"\s{0,3}(?:[\w-]+\s{1,3}){0,2}(?:biography|biographies|book|books|study|studies|monograph|"
+    r"article|articles|paper|papers|edition|translation|documentary|film|podcast|movie|"
+    r"miniseries|series|collection|volume|lecture|review|thesis|dissertation)\b",
     re.IGNORECASE,
 )
 # "Snyder's 'Bloodlands' (2010)", "what does Applebaum argue in Red Famine (2017)?": a title's
@@ -677,12 +706,32 @@ _WHAT_A_WORK_SAYS = re.compile(
 # not what someone said ("what did Medvedev say about Katyn (2010)?" is news)
 _AN_AUTHORS_CASE = re.compile(
     r"\b(?:argues?|argued|portrays?|portrayed|finds?|found|concludes?|concluded|shows?|showed|"
-    r"right|wrong|convincing|persuasive)\b",
+    r"right|wrong|convincing|persuasive|accurate|accuracy|reliable|consistent)\b",
+    re.I,
+)
+# "Snyder (2010) says ...", "according to Kotkin (2017)", "does Applebaum (2017) cite ...?"
+_SAYS_AFTER_A_CITED_YEAR = re.compile(
+    r"\s{0,2}\)\s{0,3}(?:says|said|claims|claimed|writes|wrote|argues|argued|estimates|estimated|"
+    r"notes|noted|suggests|suggested|puts|counts|cites|describes|thinks|believes)\b",
+    re.I,
+)
+_ASKED_OF_AN_AUTHOR = re.compile(
+    r"\b(?:according\s{1,3}to|does|do|did|per|see|cf\.?)\s{1,3}$", re.I
+)
+# "(Khlevniuk 2015", "Kotkin 2017, p. 305", "in his 2013 Practicing Stalinism", "Kotkin's second
+# volume (2017)", "The Cambridge History of Russia, vol. 3 (2006)"
+_AUTHOR_IN_THE_BRACKET = re.compile(r"\(\s{0,2}[A-Z][\w-]+(?:\s{1,3}et\s{1,3}al\.?)?,?\s{1,3}$")
+_PAGE_AFTER_A_YEAR = re.compile(r",?\s{0,2}pp?\.\s{0,2}\d")
+_HIS_YEAR_AND_TITLE = re.compile(r"\b(?:his|her|their)\s{1,3}$", re.I)
+_TITLE_AFTER_A_YEAR = re.compile(r"\s{1,3}[A-Z]")  # (not "his 2017 interview")
+_WORK_BEFORE_A_YEAR = re.compile(
+    r"\b(?:volume|vol\.\s{0,2}\d+|biography|book|study|monograph|memoirs?|edition|translation|"
+    r"collection|documentary|film|movie|miniseries|series)\s{0,2}\(\s{0,2}$",
     re.I,
 )
 # "the case files opened in the 2010s": when a source came to light, not an event of its own
 _RELEASED_BEFORE_A_YEAR = re.compile(
-    r"\b(?:opened|released|declassified|published|unearthed|digiti[sz]ed|made public)"
+    r"\b(?:opened|released|declassified|published|unearthed|digiti[sz]ed|made public|came out)"
     r"\s{1,3}(?:in\s{1,3})?(?:the\s{1,3})?(?:early\s{1,3}|late\s{1,3}|mid\s{1,3})?$",
     re.I,
 )
@@ -751,9 +800,7 @@ _PRESENT_DAY_NAMES: dict[str, int | None] = {
     "peskov": None,
     "shoigu": None,
     "kadyrov": None,
-    "tokayev": None,
     "medinsky": None,
-    "levada": None,  # the polling centre (Yuri Levada, its founder, died in 2006)
     "navalny": 2024,
     "navalnyi": 2024,
     "prigozhin": 2023,
@@ -766,13 +813,7 @@ _PRESENT_DAY_NAMES: dict[str, int | None] = {
 }
 _PRESENT_DAY_EVENTS: dict[str, int | None] = {
     "special military operation": None,
-    "patriarch kirill": None,
-    "military historical society": None,
     "unified history textbook": None,
-    "latest poll": None,
-    "latest polls": None,
-    "latest survey": None,
-    "newest poll": None,
     "wagner group": 2023,
     "president medvedev": 2012,
     "dmitry medvedev": None,
@@ -812,6 +853,21 @@ _AMBIGUOUS_EVENTS: dict[str, int | None] = {
     "ban on memorial": 2021,
     "memorial still banned": 2021,
 }
+# Present-day names with historical namesakes, news only in a sentence with no older year or
+# older history: "the latest Levada poll" (but "Yuri Levada's surveys in 1989", "Grigori
+# Tokayev's account of the Politburo", "the latest poll of Americans in 1942")
+_NAMESAKES = _index(
+    [
+        "levada",
+        "tokayev",
+        "patriarch kirill",
+        "military historical society",
+        "latest poll",
+        "latest polls",
+        "latest survey",
+        "newest poll",
+    ]
+)
 _OLDER_HISTORY = frozenset(
     "ww1 wwi ww2 wwii nazi nazis german germans germany wehrmacht hitler catherine tsar tsarist "
     "empress ottoman napoleon civil".split()
@@ -957,16 +1013,26 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
 
 
 def _is_cited_year(question: str, year: re.Match[str]) -> bool:
-    """Whether the year is a title's, in brackets: "Kotkin's 'Waiting for Hitler' (2017)", "what
-    does Snyder argue in Bloodlands (2010)?", "how does Kotkin's Stalin: Paradoxes of Power (2014)
-    portray ...", "is Kotkin (2017) right that ..." (but not "what happened in Ukraine (2022)?" or
-    "what did the UN say about Crimea (2014)?")."""
+    """Whether the year is a work's: "Kotkin's 'Waiting for Hitler' (2017)", "what does Snyder
+    argue in Bloodlands (2010)?", "how does Kotkin's Stalin: Paradoxes of Power (2014) portray
+    ...", "is Kotkin (2017) right that ...", "Khlevniuk (2015) says", "according to Kotkin (2017)",
+    "(Khlevniuk 2015, p. 166)", "Kotkin's second volume (2017)" (but not "what happened in
+    Ukraine (2022)?", "what did the UN say about Crimea (2014)?" or "what did Medvedev say about
+    Katyn (2010)?")."""
+    before = question[max(0, year.start() - 100) : year.start()]
+    if _PAGE_AFTER_A_YEAR.match(question, year.end()) or (
+        _HIS_YEAR_AND_TITLE.search(before) and _TITLE_AFTER_A_YEAR.match(question, year.end())
+    ):
+        return True  # "Kotkin 2017, p. 305", "in his 2013 Practicing Stalinism"
     if not _AFTER_A_CITED_YEAR.match(question, year.end()):
         return False
-    before = question[max(0, year.start() - 100) : year.start()]
-    if _QUOTED_BEFORE_A_YEAR.search(before):
-        return True
-    if _AUTHORS_TITLE_BEFORE_A_YEAR.search(before):
+    if _AUTHOR_IN_THE_BRACKET.search(before):
+        return True  # "(Khlevniuk 2015)"
+    if (
+        _QUOTED_BEFORE_A_YEAR.search(before)
+        or _AUTHORS_TITLE_BEFORE_A_YEAR.search(before)
+        or _WORK_BEFORE_A_YEAR.search(before)
+    ):
         return True
     if _WHAT_A_WORK_SAYS.search(question) and _TITLE_BEFORE_A_YEAR.search(before):
         return True
@@ -974,7 +1040,11 @@ def _is_cited_year(question: str, year: re.Match[str]) -> bool:
     return (
         author is not None
         and author.group(1).lower() not in _PRESENT_DAY_PLACES
-        and _AN_AUTHORS_CASE.search(question) is not None
+        and (
+            _AN_AUTHORS_CASE.search(question) is not None
+            or _SAYS_AFTER_A_CITED_YEAR.match(question, year.end()) is not None
+            or _ASKED_OF_AN_AUTHOR.search(before, 0, author.start(1)) is not None
+        )
     )
 
 
@@ -1030,6 +1100,13 @@ def _named_present_day(words: list[str], cutoff: int) -> bool:
         if word in _PRESENT_DAY_NAMES and _is_news(_PRESENT_DAY_NAMES[word], cutoff):
             return True
     if (
+        next(_phrases_at(words, _NAMESAKES), None) is not None
+        and _OLDER_HISTORY.isdisjoint(words)
+        and _OLD_INSTITUTIONS.isdisjoint(words)
+        and not any(_is_older_year(word, cutoff) for word in words)
+    ):
+        return True
+    if (
         "memorial" in words
         and not _CLOSURE_WORDS.isdisjoint(words)
         and _after(words, words.index("memorial") + 1) not in _MONUMENT_AFTER
@@ -1049,13 +1126,11 @@ def _named_present_day(words: list[str], cutoff: int) -> bool:
 
 
 def _now_adjective(words: list[str], older_year: bool) -> bool:
-    """ "current Russian elections", "modern Russia", "currently" (not "modern state")."""
+    """ "current Russian elections", "modern Russia", "contemporary Ukraine" (not "modern state")."""
     past = not _PAST_QUESTION.isdisjoint(words)
     if past and older_year:
         return False  # "what was the current situation in 1937?"
     for i, word in enumerate(words):
-        if word == "currently" and not _members_own_doing(words, i, 1):
-            return True
         if word not in _NOW_ADJECTIVES or (word == "contemporary" and past):
             continue  # "what did contemporary Russians think?" means Russians at the time
         first, second = _after(words, i + 1), _after(words, i + 2)
@@ -1065,8 +1140,13 @@ def _now_adjective(words: list[str], older_year: bool) -> bool:
             return True
         if word == "current" and (first in _CURRENT_AFFAIRS or first in _PLACES):
             return True
-        if word == "current" and not past and second in _CURRENT_AFFAIRS:
-            return True  # "the current Georgian government"
+        if (
+            word == "current"
+            and not (past or older_year)
+            and second in _CURRENT_AFFAIRS
+            and first not in _OLD_OFFICES
+        ):
+            return True  # "the current Georgian government" (not "the current Soviet regime")
     return False
 
 
@@ -1196,13 +1276,16 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
     if recent_year:
         return True
     cutoff = today.year - RECENT_YEARS
+    # what a quoted source says is of its time: "'currently under investigation'"
+    unquoted = _QUOTED.sub(" ", question)
+    for words in map(_without_glosses, sentences if unquoted == question else _sentences(unquoted)):
+        if _as_of_now(words, not _ON_THE_RECORD.isdisjoint(words), older_year, cutoff):
+            return True
     for words in map(_without_glosses, sentences):
         vocabulary = set(words)
         scholarly = not _SCHOLARLY.isdisjoint(vocabulary)
         on_record = not _ON_THE_RECORD.isdisjoint(vocabulary)
         if _named_present_day(words, cutoff) or (not scholarly and _present_phrase(words)):
-            return True
-        if _as_of_now(words, on_record):
             return True
         if _set_in_the_past(words, cutoff):
             continue  # "in 1938 the Czechs asked: are the Russians going to ...?"
@@ -1224,6 +1307,30 @@ _HELD_VIEWS = frozenset(
     "say says see sees interpret interprets explain explains".split()
 )
 _RIGHT_NOW = _index(["currently", "right now", "at the moment", "at present", "lately"])
+_LATELY_WORD = _words("lately")
+# a quotation: opened after a space or bracket, closed before one (not "Yagoda's")
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s(\[]))['\"\u2018\u201c][^'\"\u2018\u2019\u201c\u201d]{1,300}"
+    r"['\"\u2019\u201d](?=[\s).,;:?!\u2013\u2014-]|$)"
+)
+_BACK = frozenset("back returned home".split())
+# ... not after these: what is on the record now ("the currently accepted death toll", "the best
+# book currently available")
+_STILL_ON_THE_RECORD = frozenset(
+    "available accepted known believed thought understood considered estimated in out".split()
+)
+# who keeps the record: "what are historians currently debating?" asks about the record
+_THE_RECORDS_KEEPERS = frozenset(
+    "historians historian scholars scholar experts academics historiography consensus".split()
+)
+# The old Soviet institutions: "the current head of the NKVD" is told of the past
+_OLD_INSTITUTIONS = frozenset(
+    "nkvd ogpu gpu cheka comintern gulag politburo kgb mgb nkgb bolshevik bolsheviks tsar "
+    "tsarist".split()
+)
+# ... and what an office or a regime of theirs is called: "the current Soviet regime", "the
+# current head of the secret police" (in Darkness at Noon)
+_OLD_OFFICES = _OLD_INSTITUTIONS | frozenset("soviet party secret red".split())
 _FIRST_PERSON = frozenset("i me my we our us".split())
 
 
@@ -1234,31 +1341,56 @@ def _members_own_doing(words: list[str], i: int, length: int) -> bool:
     return opening and _after(words, i + length).endswith("ing")
 
 
-def _as_of_now(words: list[str], on_record: bool) -> bool:
+def _as_of_now(words: list[str], on_record: bool, older_year: bool, cutoff: int) -> bool:
     """ "Russians today", "can researchers currently get into the FSB archives?", "why are new
     statues going up lately?", "who is the current head of the FSB?": the state of things now,
-    archives or not (but "what do historians currently think?"
-    asks about the record, "I've been reading about Yagoda lately" about the member, and "had
-    Yagoda lately fallen out of favour?" tells the past)."""
-    if not _PAST_MARKERS.isdisjoint(words):
+    archives or not (but not "what do historians currently think?", which asks about the record;
+    "I've been reading about Yagoda lately", about the member; "had Yagoda lately fallen out of
+    favour?", "Beria, the current head of the NKVD, releases prisoners in 1939" and "which part
+    of Ukraine today was the Kharkov oblast of 1932?", told of the past)."""
+    if not _PAST_MARKERS.isdisjoint(words) or _dated_in_the_past(words, cutoff):
         return False
     for i, word in enumerate(words):
         if (
             word in _AS_OF_NOW
             and i
+            and not older_year
             and (words[i - 1] in _PLACES or (i >= 2 and words[i - 2] in _NATIONALITIES))
         ):
             return True  # "Russians today", "Russian politicians today", "streets in Russia today"
-    if on_record or not (_HELD_VIEWS.isdisjoint(words) and _FIRST_PERSON.isdisjoint(words)):
+    if (
+        on_record
+        or not _HELD_VIEWS.isdisjoint(words)
+        or not _FIRST_PERSON.isdisjoint(words)
+        or not _THE_RECORDS_KEEPERS.isdisjoint(words)
+    ):
         return False
     for i, phrase in _phrases_at(words, _RIGHT_NOW):
-        if _members_own_doing(words, i, len(phrase)):
-            continue
-        if phrase != _words("at the moment") or _after(words, i + 3) == BREAK:
+        following = _after(words, i + len(phrase))
+        if _members_own_doing(words, i, len(phrase)) or following in _STILL_ON_THE_RECORD:
+            continue  # "currently reading Kotkin", "the best book currently available"
+        if phrase == _LATELY_WORD and (_is_participle(following) or following in _BACK):
+            continue  # "Tukhachevsky, lately promoted to Marshal"
+        if phrase != _words("at the moment") or following == BREAK:
             return True
-    # "who is the current head of the FSB?" (but "who was the current head of the NKVD?")
+    # "who is the current head of the FSB?" (but "who is the current head of the NKVD?")
     return any(
-        word == "current" and _after(words, i + 1) in _OFFICES for i, word in enumerate(words)
+        word == "current"
+        and _after(words, i + 1) in _OFFICES
+        and _OLD_OFFICES.isdisjoint(words[i + 2 : i + 6])
+        for i, word in enumerate(words)
+    )
+
+
+def _dated_in_the_past(words: list[str], cutoff: int) -> bool:
+    """Whether a clause of the sentence is dated before the last 20 years: "in 1939", "by
+    1928" (but not "the 1937 case files", which names what is asked about)."""
+    return any(
+        word in _TIME_PREPOSITIONS
+        and _is_older_year(
+            _after(words, i + 1 + (_after(words, i + 1) in _TIME_QUALIFIERS)), cutoff
+        )
+        for i, word in enumerate(words)
     )
 
 

@@ -1214,9 +1214,9 @@ def _in_the_present(words: list[str], i: int) -> bool:
 
 def _as_things_stand(words: list[str], older_year: bool) -> bool:
     """How things stand today: "is the Immortal Regiment march still held?", "are any of his
-    descendants alive today?", "how many Russians today want a Stalin monument?" (but "in what
-    is now Altai Krai", "Yagoda is still in charge after Kirov's murder", "where is Yezhov buried
-    today?" and "was Yagoda still in office?" are history)."""
+    descendants alive today?", "can you still visit the Mask of Sorrow?" (but "in what is now
+    Altai Krai", "Yagoda is still in charge after Kirov's murder", "where is Yezhov buried
+    today?" and "was Yagoda still in office?" are history; "Russians today" is `_as_of_now`'s)."""
     if older_year or next(_phrases_at(words, _THEN_PHRASES), None) is not None:
         return False
     reported = not (_SOURCE_TALK.isdisjoint(words) and _REPORTING_VERBS.isdisjoint(words))

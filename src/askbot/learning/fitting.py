@@ -8,8 +8,8 @@ cross-validated confidences (each question scored by a model that did not see it
 threshold with the most right answers while wrong answers stay at most MAX_WRONG of the questions
 and below the missed ones. The cross-validation is repeated over REPEATS shuffles and the figures
 averaged: one split's luck would otherwise pick the threshold (one fixed split had put it where
-other splits give a third more wrong answers). scikit-learn is the optional extra ``askbot[learn]``: only fitting
-needs it, answering never does.
+other splits give a third more wrong answers). scikit-learn is the optional extra
+``askbot[learn]``: only fitting needs it, answering never does.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from askbot.errors import Refused
 from askbot.evaluation import LabelledQuestion
 from askbot.factfiles import dump_fields
 from askbot.models import Entry
-from askbot.store import Actor, Label, PendingQuestion, Store, utc_now
+from askbot.store import Actor, Label, PendingQuestion, Store
 
 RULES = ("hypothetical", "recent-events")
 EXPORT_FILE = "questions.yaml"
@@ -38,9 +38,7 @@ async def label_answer(
     phrasings = {p.casefold() for p in (entry.question, *entry.also_asked)}
     if not also_asked or question.question.casefold() in phrasings:
         return await store.save_label(question, entry.id, actor), None
-    label = Label(
-        question.normalised, question.question, entry.id, question.got, actor.name, utc_now()
-    )
+    label = Label.given_now(question, entry.id, actor.name)
     draft = entry.model_copy(update={"also_asked": [*entry.also_asked, question.question]})
     edited = await curation.edit_entry(
         store,

@@ -138,9 +138,7 @@ class LearningStore(Database):
 
     async def save_label(self, pending: PendingQuestion, expect: str, actor: Actor) -> Label:
         """The moderator's verdict replaces the question's place in the queues, in one step."""
-        label = Label(
-            pending.normalised, pending.question, expect, pending.got, actor.name, utc_now()
-        )
+        label = Label.given_now(pending, expect, actor.name)
         async with self.transaction() as db:
             await self.write_label(db, label)
         return label

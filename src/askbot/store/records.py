@@ -206,6 +206,13 @@ class Label:
     labelled_by: str
     labelled_at: str
 
+    @classmethod
+    def given_now(cls, pending: PendingQuestion, expect: str, labelled_by: str) -> Label:
+        """The verdict a moderator gives now on a question waiting in a queue."""
+        return cls(
+            pending.normalised, pending.question, expect, pending.got, labelled_by, utc_now()
+        )
+
 
 @dataclass(frozen=True)
 class AnswerWeek:

@@ -274,6 +274,8 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
         "Who is the current head of the FSB?",
         "What did the latest Levada poll find about Stalin?",
         "What does the current Georgian government do with the Gori museum?",
+        "Who heads the FSB?",
+        "Does Russia recognise the Holodomor as genocide?",
     ],
 )
 def test_present_day_questions_without_a_year_are_declined(question: str) -> None:

@@ -883,8 +883,11 @@ _AMBIGUOUS = frozenset(_words(k) for k in _AMBIGUOUS_EVENTS)
 # "current Russian elections", "modern Russia", "contemporary Ukraine"
 _NOW_ADJECTIVES = frozenset("current modern contemporary".split())
 _OFFICES = frozenset(
-    "head chief director minister patriarch mayor governor prosecutor chairman ambassador".split()
+    "head heads chief director minister patriarch mayor governor prosecutor chairman ambassador "
+    "runs leads".split()
 )
+# bodies that exist only since 1991: "who heads the FSB?", "who runs Rosarkhiv?"
+_PRESENT_DAY_BODIES = frozenset("fsb svr fso rosarkhiv duma roskomnadzor".split())
 _COUNTRIES = frozenset(
     "russia ukraine belarus georgia kazakhstan kremlin baltic baltics estonia latvia lithuania".split()
 )
@@ -956,7 +959,8 @@ _OPINION_TOPICS = frozenset(
     "loves hate hates admire admires respect respects support supports remember remembers honour "
     "honours honor honors celebrate celebrates commemorate commemorates teach teaches taught learn "
     "learns rehabilitate rehabilitates ban bans law laws opinion polls popular still now today "
-    "anymore apologise apologize apology officially".split()
+    "anymore apologise apologize apology officially recognise recognises recognize recognizes "
+    "position stance deny denies".split()
 )
 _SUBJECT_DETERMINERS = frozenset("the most many some all ordinary average young modern".split())
 # Openers whose present tense only asks the forum: "is it true that Stalin was popular in 1937?"
@@ -1373,11 +1377,15 @@ def _as_of_now(words: list[str], on_record: bool, older_year: bool, cutoff: int)
             continue  # "Tukhachevsky, lately promoted to Marshal"
         if phrase != _words("at the moment") or following == BREAK:
             return True
-    # "who is the current head of the FSB?" (but "who is the current head of the NKVD?")
+    # "who is the current head of the FSB?" (but "who is the current head of the NKVD?"), "who
+    # heads / is the head of the FSB?"
     return any(
-        word == "current"
-        and _after(words, i + 1) in _OFFICES
-        and _OLD_OFFICES.isdisjoint(words[i + 2 : i + 6])
+        (
+            word == "current"
+            and _after(words, i + 1) in _OFFICES
+            and _OLD_OFFICES.isdisjoint(words[i + 2 : i + 6])
+        )
+        or (word in _OFFICES and not _PRESENT_DAY_BODIES.isdisjoint(words[i + 1 : i + 4]))
         for i, word in enumerate(words)
     )
 

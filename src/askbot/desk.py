@@ -133,10 +133,11 @@ class FactDesk:
                 log.exception("a listener failed on %s", change)
 
     async def _changed(self, action: str, subject: str | None = None) -> None:
-        """After every change: /ask sees it at once; the unanswered queue is re-checked in the
+        """After every change: /ask sees it at once (or, for a fact base too large to rebuild
+        within a reply's time, a few seconds later); the unanswered queue is re-checked in the
         background, so the reply never waits on it."""
         if self._answers is not None:
-            await self._answers.refresh()
+            await self._answers.refresh_after_change()
         self._announce(FactChange(action, subject))
 
     # --- answering --------------------------------------------------------------------------------

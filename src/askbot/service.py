@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 WATCH_SECONDS = 1.0  # how often to look for other processes' changes: seen within 2 s
 RETRY_FIRST_SECONDS, RETRY_LONGEST_SECONDS = 0.5, 30.0  # recording while the database is busy
 MAX_UNRECORDED = 10_000  # questions held while the database cannot be written; oldest dropped
+# How long a change made here waits for the rebuilt engine before its reply goes out: Discord
+# gives a reply 3 s, and a fact base of some thousands of entries takes longer to rebuild.
+REFRESH_REPLY_SECONDS = 2.0
 
 
 class AnswerService:
@@ -47,6 +50,7 @@ class AnswerService:
         self._all_recorded.set()
         self._stopping = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
+        self._late_refreshes: set[asyncio.Task[None]] = set()  # finishing after their reply
         self._recording: asyncio.Task[None] | None = None
         self.on_reload: Callable[[], None] | None = None  # told of other processes' changes
 
@@ -69,9 +73,9 @@ class AnswerService:
 
     async def close(self) -> None:
         """Stop the background work; questions not yet recorded get one last try."""
-        for task in self._background:
+        for task in (*self._background, *self._late_refreshes):
             task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await asyncio.gather(*self._background, *self._late_refreshes, return_exceptions=True)
         self._stopping.set()
         self._has_unrecorded.set()
         if self._recording is not None:  # it finishes the write under way, if any
@@ -162,6 +166,35 @@ class AnswerService:
             self.engine = await load_engine(self.store)
             self._engine_version = version
         self._prune_wanted.set()
+
+    async def refresh_after_change(self) -> bool:
+        """Rebuild after a change made here, waiting at most REFRESH_REPLY_SECONDS; whether the
+        new engine answers already. A longer rebuild goes on in the background (a failure is
+        logged) and /ask answers from the previous engine until it is done."""
+        rebuild = asyncio.create_task(self.refresh(), name="askbot-refresh")
+        try:
+            done, _ = await asyncio.wait({rebuild}, timeout=REFRESH_REPLY_SECONDS)
+        except asyncio.CancelledError:  # the caller gave up; the change still reaches /ask
+            self._finish_in_background(rebuild)
+            raise
+        if done:
+            rebuild.result()  # its failure is the change's caller's to report
+            return True
+        log.info("the fact base is still being rebuilt after a change; /ask catches up when done")
+        self._finish_in_background(rebuild)
+        return False
+
+    def _finish_in_background(self, rebuild: asyncio.Task[None]) -> None:
+        self._late_refreshes.add(rebuild)
+        rebuild.add_done_callback(self._late_refresh_done)
+
+    def _late_refresh_done(self, rebuild: asyncio.Task[None]) -> None:
+        self._late_refreshes.discard(rebuild)
+        if not rebuild.cancelled() and rebuild.exception() is not None:
+            log.error(
+                "could not rebuild the fact base after a change; still answering from the last one",
+                exc_info=rebuild.exception(),
+            )
 
     async def reload_if_changed(self) -> bool:
         """Reload when another connection changed the fact base since the last look; whether it

@@ -167,10 +167,10 @@ class AnswerService:
             self._engine_version = version
         self._prune_wanted.set()
 
-    async def refresh_after_change(self) -> bool:
-        """Rebuild after a change made here, waiting at most REFRESH_REPLY_SECONDS; whether the
-        new engine answers already. A longer rebuild goes on in the background (a failure is
-        logged) and /ask answers from the previous engine until it is done."""
+    async def refresh_after_change(self) -> None:
+        """Rebuild after a change made here, waiting at most REFRESH_REPLY_SECONDS. A longer
+        rebuild goes on in the background (a failure is logged) and /ask answers from the
+        previous engine until it is done."""
         rebuild = asyncio.create_task(self.refresh(), name="askbot-refresh")
         try:
             done, _ = await asyncio.wait({rebuild}, timeout=REFRESH_REPLY_SECONDS)
@@ -179,10 +179,9 @@ class AnswerService:
             raise
         if done:
             rebuild.result()  # its failure is the change's caller's to report
-            return True
+            return
         log.info("the fact base is still being rebuilt after a change; /ask catches up when done")
         self._finish_in_background(rebuild)
-        return False
 
     def _finish_in_background(self, rebuild: asyncio.Task[None]) -> None:
         self._late_refreshes.add(rebuild)

@@ -117,3 +117,24 @@ async def test_a_late_rebuild_that_fails_is_logged_and_the_last_engine_answers(
     await asyncio.sleep(0)  # the task's done callback, which logs, runs next
     assert "could not rebuild the fact base" in caplog.text and "disk gone" in caplog.text
     assert live.live_entry(ENTRY) is not None  # still answering from the last good engine
+
+
+async def test_closing_stops_a_rebuild_a_reply_is_still_waiting_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shutting down mid-change: the rebuild is stopped with the service, not left running
+    against a closed store."""
+    waiting, never = asyncio.Event(), asyncio.Event()
+
+    async def stuck_load(store: Store) -> AnswerEngine:
+        waiting.set()
+        await never.wait()
+        return await load_engine(store)
+
+    desk = await FactDesk.open(Settings(_env_file=None, db=tmp_path / "desk.db"), live=True)
+    monkeypatch.setattr(service, "load_engine", stuck_load)
+    change = asyncio.create_task(desk.set_retired(ENTRY, True, MODERATOR, "closing mid-change"))
+    await asyncio.wait_for(waiting.wait(), 10)  # the change now waits on its rebuild
+    await desk.close()
+    await asyncio.gather(change, return_exceptions=True)
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "askbot-refresh"]

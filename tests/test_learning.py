@@ -17,7 +17,7 @@ from askbot.evaluation import QuestionSet
 from askbot.factfiles import bundled_facts_dir, load_fact_base
 from askbot.learning import labels
 from askbot.learning.calibrate import CalibrationPlan, apply_calibration
-from askbot.learning.fitting import MAX_WRONG, Example, fit, model_examples
+from askbot.learning.fitting import MAX_WRONG, Example, TooFewLabels, fit, model_examples
 from askbot.learning.quality import Figures, Quality, describe, measure
 from askbot.matching import SIGNALS_VERSION, default_calibration
 from askbot.models import Entry, FactBase
@@ -154,7 +154,9 @@ def test_a_fit_is_reproducible_and_with_few_labels_picks_the_fewest_wrong_answer
     """Moderators who run calibrate twice on the same labels get the same calibration; a new
     community whose labels are too few to meet the wrong budget gets the most careful threshold."""
     live, fact_base, examples = dev_examples
-    few = examples[:60]
+    few = [e for e in examples if e.answerable][:30] + [e for e in examples if not e.answerable][
+        :30
+    ]
     embedder = default_embedder()
     first, second = (fit(few, live, fact_base.aliases, embedder, "test") for _ in range(2))
     assert first.calibration == second.calibration
@@ -189,3 +191,14 @@ async def test_a_label_that_adds_a_phrasing_is_saved_whole_or_not_at_all(
     assert "Why was Yagoda jailed?" in edited.also_asked
     assert label.expect == "yagoda-arrest-why" and await filled.labels() == [label]
     assert await filled.queued() == []
+
+
+def test_too_few_labels_to_cross_validate_are_refused_with_the_counts(
+    dev_examples: tuple[list[Entry], FactBase, list[Example]],
+) -> None:
+    """A fold whose training part holds only right (or only wrong) answers cannot be fitted: a
+    community with a handful of labels is told how many it has, not shown sklearn's error."""
+    live, fact_base, examples = dev_examples
+    few = [e for e in examples if e.answerable][:3] + [e for e in examples if not e.answerable][:17]
+    with pytest.raises(TooFewLabels, match="each needs at least 10"):
+        fit(few, live, fact_base.aliases, default_embedder(), "test")

@@ -276,6 +276,13 @@ def test_events_of_the_last_twenty_years_are_declined(question: str) -> None:
         "What does the current Georgian government do with the Gori museum?",
         "Who heads the FSB?",
         "Does Russia recognise the Holodomor as genocide?",
+        # a bracketed year after a politician or a place is news, not a citation
+        "Was Medvedev right about Katyn (2010)?",
+        "According to Medvedev (2010), who ordered Katyn?",
+        "Why did the Duma's Katyn statement (2010) blame Stalin?",
+        # a question that is all one quotation is the member's own
+        '"Who is the current head of the FSB?"',
+        "Are the NKVD files on the '30s currently open to researchers?",
     ],
 )
 def test_present_day_questions_without_a_year_are_declined(question: str) -> None:
@@ -381,6 +388,9 @@ def test_present_day_questions_without_a_year_are_declined(question: str) -> Non
         "Stalin approved most of the lists (Khlevniuk 2015, p. 166). Is this widely accepted?",
         "Is The Death of Stalin (2017) accurate about how Beria was arrested?",
         "Bloodlands came out in 2010: how well has its account of the Terror held up?",
+        "What do historians in Russia today think of Yezhov?",
+        "Who heads the Duma after the 1905 revolution?",
+        "Can you write me a poem about the Gulag?",
     ],
 )
 def test_history_in_the_present_tense_is_not_declined(question: str) -> None:

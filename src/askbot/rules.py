@@ -225,13 +225,14 @@ _IN_CHARACTER = _words("in character")
 _ASKED_IN_CHARACTER = frozenset("answer reply respond speak talk tell explain play me us".split())
 _WRITE_ME = _index(
     [
-        f"{write} {me} {a} {piece}"
+        f"{write} {me} {a} {piece} {voice}"
         for write in ("write", "compose")
         for me in ("me", "us")
         for a in ("a", "an")
-        for piece in ("diary", "letter", "story", "speech", "monologue", "poem")
+        for piece in ("diary entry", "letter", "story", "speech", "monologue", "poem")
+        for voice in ("as", "from", "in the voice of")
     ]
-)
+)  # (not "write me a poem about the Gulag" or "compose me a letter to request a file")
 _ASKED_FOR = frozenset("a an some let us lets do".split())  # "can we do a roleplay"
 _PLAYED_AS = frozenset(("as", "with", "where", BREAK))  # "roleplay as Bukharin"
 # "if you could interview Stalin / go back to 1937 ..." (but "if you could recommend a book",
@@ -692,7 +693,7 @@ _TITLE_BEFORE_A_YEAR = re.compile(
 )  # "argue in Bloodlands ("
 # "Khlevniuk's Master of the House (": an author's possessive, then a capitalised title
 _AUTHORS_TITLE_BEFORE_A_YEAR = re.compile(
-    r"\b[A-Z][\w-]+['\u2019]s\s{1,3}[A-Z][^()]{0,80}\(\s{0,2}$"
+    r"\b([A-Z][\w-]+)['\u2019]s\s{1,3}[A-Z][^()]{0,80}\(\s{0,2}$"
 )
 # "is Kotkin (": a capitalised name straight before the bracket
 _AUTHOR_BEFORE_A_YEAR = re.compile(r"(?:^|\s)([A-Z][a-z][\w-]*)\s{0,2}\(\s{0,2}$")
@@ -887,13 +888,19 @@ _OFFICES = frozenset(
     "runs leads".split()
 )
 # bodies that exist only since 1991: "who heads the FSB?", "who runs Rosarkhiv?"
-_PRESENT_DAY_BODIES = frozenset("fsb svr fso rosarkhiv duma roskomnadzor".split())
+_PRESENT_DAY_BODIES = frozenset("fsb svr fso rosarkhiv roskomnadzor".split())
 _COUNTRIES = frozenset(
     "russia ukraine belarus georgia kazakhstan kremlin baltic baltics estonia latvia lithuania".split()
 )
-# ... and what else a bracketed year may follow as news, not as a book: "Crimea (2014)"
-_PRESENT_DAY_PLACES = _COUNTRIES | frozenset(
-    "crimea donbas donbass donetsk luhansk chechnya syria moscow kyiv kiev un nato eu".split()
+# ... and what else a bracketed year may follow as news, not as a book or its author: "Crimea
+# (2014)", "Was Medvedev right about Katyn (2010)?", "the Duma's Katyn statement (2010)"
+_NOT_AUTHORS = (
+    _COUNTRIES
+    | frozenset(_PRESENT_DAY_NAMES)
+    | frozenset(
+        "crimea donbas donbass donetsk luhansk chechnya syria moscow kyiv kiev un nato eu medvedev "
+        "katyn smolensk memorial duma butovo kommunarka sandarmokh kurapaty levashovo fsb".split()
+    )
 )
 _NATIONALITIES = frozenset("russian ukrainian belarusian".split())
 _PLACES = _COUNTRIES | _NATIONALITIES | frozenset("russians ukrainians".split())
@@ -995,6 +1002,9 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
     """(names a year or decade within the last 20 years, names a year before them)."""
     cutoff = today.year - RECENT_YEARS
     recent = older = False
+    # what the question asks of a work, read once (not once per year: that made long input slow)
+    asks_of_a_work = _WHAT_A_WORK_SAYS.search(question) is not None
+    asks_of_an_author = _AN_AUTHORS_CASE.search(question) is not None
     for match in _YEAR.finditer(question):
         if (
             _COUNTED.match(question, match.end())
@@ -1002,7 +1012,7 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
             or _RELEASED_BEFORE_A_YEAR.search(
                 question, max(0, match.start() - _RELEASED_REACH), match.start()
             )
-            or _is_cited_year(question, match)
+            or _is_cited_year(question, match, asks_of_a_work, asks_of_an_author)
         ):
             continue
         year = int(match.group(1))
@@ -1016,7 +1026,9 @@ def _recent_year(question: str, today: date) -> tuple[bool, bool]:
     return recent, older
 
 
-def _is_cited_year(question: str, year: re.Match[str]) -> bool:
+def _is_cited_year(
+    question: str, year: re.Match[str], asks_of_a_work: bool, asks_of_an_author: bool
+) -> bool:
     """Whether the year is a work's: "Kotkin's 'Waiting for Hitler' (2017)", "what does Snyder
     argue in Bloodlands (2010)?", "how does Kotkin's Stalin: Paradoxes of Power (2014) portray
     ...", "is Kotkin (2017) right that ...", "Khlevniuk (2015) says", "according to Kotkin (2017)",
@@ -1032,20 +1044,19 @@ def _is_cited_year(question: str, year: re.Match[str]) -> bool:
         return False
     if _AUTHOR_IN_THE_BRACKET.search(before):
         return True  # "(Khlevniuk 2015)"
-    if (
-        _QUOTED_BEFORE_A_YEAR.search(before)
-        or _AUTHORS_TITLE_BEFORE_A_YEAR.search(before)
-        or _WORK_BEFORE_A_YEAR.search(before)
-    ):
+    if _QUOTED_BEFORE_A_YEAR.search(before) or _WORK_BEFORE_A_YEAR.search(before):
         return True
-    if _WHAT_A_WORK_SAYS.search(question) and _TITLE_BEFORE_A_YEAR.search(before):
+    titled = _AUTHORS_TITLE_BEFORE_A_YEAR.search(before)
+    if titled is not None and titled.group(1).lower() not in _NOT_AUTHORS:
+        return True
+    if asks_of_a_work and _TITLE_BEFORE_A_YEAR.search(before):
         return True
     author = _AUTHOR_BEFORE_A_YEAR.search(before)
     return (
         author is not None
-        and author.group(1).lower() not in _PRESENT_DAY_PLACES
+        and author.group(1).lower() not in _NOT_AUTHORS
         and (
-            _AN_AUTHORS_CASE.search(question) is not None
+            asks_of_an_author
             or _SAYS_AFTER_A_CITED_YEAR.match(question, year.end()) is not None
             or _ASKED_OF_AN_AUTHOR.search(before, 0, author.start(1)) is not None
         )
@@ -1281,7 +1292,7 @@ def _mentions_recent_events(question: str, sentences: list[list[str]], today: da
         return True
     cutoff = today.year - RECENT_YEARS
     # what a quoted source says is of its time: "'currently under investigation'"
-    unquoted = _QUOTED.sub(" ", question)
+    unquoted = _without_quotations(question)
     for words in map(_without_glosses, sentences if unquoted == question else _sentences(unquoted)):
         if _as_of_now(words, not _ON_THE_RECORD.isdisjoint(words), older_year, cutoff):
             return True
@@ -1314,9 +1325,22 @@ _RIGHT_NOW = _index(["currently", "right now", "at the moment", "at present", "l
 _LATELY_WORD = _words("lately")
 # a quotation: opened after a space or bracket, closed before one (not "Yagoda's")
 _QUOTED = re.compile(
-    r"(?:^|(?<=[\s(\[]))['\"\u2018\u201c][^'\"\u2018\u2019\u201c\u201d]{1,300}"
+    r"(?:^|(?<=[\s(\[]))['\"\u2018\u201c](?=[^\W\d_])[^'\"\u2018\u2019\u201c\u201d]{1,300}"
     r"['\"\u2019\u201d](?=[\s).,;:?!\u2013\u2014-]|$)"
-)
+)  # (not "the '30s")
+_WHOLE_QUESTION = 0.8  # a quotation this much of the question is the member's own question
+
+
+def _without_quotations(question: str) -> str:
+    """The question without what it quotes from a source ("'currently under investigation'"),
+    but a question that is all one quotation is kept: it is the member asking."""
+    whole = len(question.strip())
+    return _QUOTED.sub(
+        lambda quoted: quoted.group() if len(quoted.group()) >= _WHOLE_QUESTION * whole else " ",
+        question,
+    )
+
+
 _BACK = frozenset("back returned home".split())
 # ... not after these: what is on the record now ("the currently accepted death toll", "the best
 # book currently available")
@@ -1359,6 +1383,7 @@ def _as_of_now(words: list[str], on_record: bool, older_year: bool, cutoff: int)
             word in _AS_OF_NOW
             and i
             and not older_year
+            and _SCHOLARLY.isdisjoint(words)  # "what do historians in Russia today think?"
             and (words[i - 1] in _PLACES or (i >= 2 and words[i - 2] in _NATIONALITIES))
         ):
             return True  # "Russians today", "Russian politicians today", "streets in Russia today"
@@ -1385,7 +1410,11 @@ def _as_of_now(words: list[str], on_record: bool, older_year: bool, cutoff: int)
             and _after(words, i + 1) in _OFFICES
             and _OLD_OFFICES.isdisjoint(words[i + 2 : i + 6])
         )
-        or (word in _OFFICES and not _PRESENT_DAY_BODIES.isdisjoint(words[i + 1 : i + 4]))
+        or (
+            word in _OFFICES
+            and not older_year
+            and not _PRESENT_DAY_BODIES.isdisjoint(words[i + 1 : i + 4])
+        )
         for i, word in enumerate(words)
     )
 

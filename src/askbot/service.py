@@ -50,7 +50,7 @@ class AnswerService:
         self._all_recorded.set()
         self._stopping = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
-        self._late_refreshes: set[asyncio.Task[None]] = set()  # finishing after their reply
+        self._rebuilds: set[asyncio.Task[None]] = set()  # after changes made here, until done
         self._recording: asyncio.Task[None] | None = None
         self.on_reload: Callable[[], None] | None = None  # told of other processes' changes
 
@@ -73,9 +73,9 @@ class AnswerService:
 
     async def close(self) -> None:
         """Stop the background work; questions not yet recorded get one last try."""
-        for task in (*self._background, *self._late_refreshes):
+        for task in (*self._background, *self._rebuilds):
             task.cancel()
-        await asyncio.gather(*self._background, *self._late_refreshes, return_exceptions=True)
+        await asyncio.gather(*self._background, *self._rebuilds, return_exceptions=True)
         self._stopping.set()
         self._has_unrecorded.set()
         if self._recording is not None:  # it finishes the write under way, if any
@@ -172,23 +172,21 @@ class AnswerService:
         rebuild goes on in the background (a failure is logged) and /ask answers from the
         previous engine until it is done."""
         rebuild = asyncio.create_task(self.refresh(), name="askbot-refresh")
+        self._rebuilds.add(rebuild)  # so that close() stops it, whoever still waits on it
+        rebuild.add_done_callback(self._rebuilds.discard)
         try:
             done, _ = await asyncio.wait({rebuild}, timeout=REFRESH_REPLY_SECONDS)
         except asyncio.CancelledError:  # the caller gave up; the change still reaches /ask
-            self._finish_in_background(rebuild)
+            rebuild.add_done_callback(self._log_late_failure)
             raise
         if done:
             rebuild.result()  # its failure is the change's caller's to report
             return
         log.info("the fact base is still being rebuilt after a change; /ask catches up when done")
-        self._finish_in_background(rebuild)
+        rebuild.add_done_callback(self._log_late_failure)
 
-    def _finish_in_background(self, rebuild: asyncio.Task[None]) -> None:
-        self._late_refreshes.add(rebuild)
-        rebuild.add_done_callback(self._late_refresh_done)
-
-    def _late_refresh_done(self, rebuild: asyncio.Task[None]) -> None:
-        self._late_refreshes.discard(rebuild)
+    @staticmethod
+    def _log_late_failure(rebuild: asyncio.Task[None]) -> None:
         if not rebuild.cancelled() and rebuild.exception() is not None:
             log.error(
                 "could not rebuild the fact base after a change; still answering from the last one",

@@ -46,6 +46,19 @@ MAX_WRONG = 0.015  # confident wrong answers allowed, as a share of all question
 SUGGEST_RECALL = 0.8  # share of unanswered answerable questions whose entry is suggested
 FOLDS = 5
 REPEATS = 10  # shuffles of the folds; thresholds are chosen on the mean over them
+MIN_PER_CLASS = (
+    2 * FOLDS
+)  # right and wrong candidates needed, so that no training fold has one kind
+
+
+class TooFewLabels(AskbotError):
+    """Cross-validation needs right and wrong answers in every fold."""
+
+    def __init__(self, right: int, wrong: int) -> None:
+        super().__init__(
+            f"too few labelled questions to calibrate: the engine's best candidate is right for"
+            f" {right} and wrong for {wrong}; each needs at least {MIN_PER_CLASS}"
+        )
 
 
 class LearnNotInstalled(AskbotError):
@@ -165,6 +178,8 @@ def fit(
             labels.append(example.correct(candidate.entry.id))
             groups.append(number)
     x, y = np.array(rows), np.array(labels)
+    if min(int(y.sum()), len(y) - int(y.sum())) < MIN_PER_CLASS:
+        raise TooFewLabels(int(y.sum()), len(y) - int(y.sum()))
     # each question scored by a model that did not see it; "related" as the matcher reckons it
     # for suggestions: with the disclaimer signals at zero
     unasked = x.copy()

@@ -1434,7 +1434,6 @@ def _dated_in_the_past(words: list[str], cutoff: int) -> bool:
 _GLOSSES = frozenset("what which that".split())
 _BEFORE_A_GLOSS = frozenset(("in", "of", "to", "from", "near", BREAK))
 _AS_IT_IS = frozenset("now today".split())
-_AS_IT_IS_NAMED = frozenset("now today nowadays".split())
 _NAMED = frozenset("called known named spelled spelt".split())
 
 
@@ -1445,7 +1444,7 @@ def _without_glosses(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         if (
-            words[i] in _AS_IT_IS_NAMED
+            words[i] in _AS_OF_NOW
             and (i == 0 or words[i - 1] == BREAK)
             and words[i + 1 : i + 3] in (["it", "is"], ["this", "is"], ["that", "is"])
             and _after(words, i + 3) in _NAMED
